@@ -1,0 +1,38 @@
+/**
+ * Midtrans card statuses, spelled exactly as Midtrans sends them.
+ */
+
+export const TRANSACTION_STATUSES = [
+  'pending',
+  'authorize',
+  'capture',
+  'settlement',
+  'deny',
+  'cancel',
+  'expire',
+  'failure',
+  'refund',
+  'partial_refund',
+  'chargeback',
+  'partial_chargeback',
+] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+export const FRAUD_STATUSES = ['accept', 'challenge', 'deny'] as const;
+export type FraudStatus = (typeof FRAUD_STATUSES)[number];
+
+/** The machines' initial state: nothing observed yet. Rendered as `[*]` in diagrams. */
+export const START = 'start' as const;
+export type Start = typeof START;
+
+/** Statuses an attempt may open with (DOMAIN §2, "(start)" row). */
+export const OPENING_STATUSES: readonly TransactionStatus[] = ['pending', 'authorize', 'capture', 'deny'];
+
+/** Terminal statuses after which a customer may retry with a new transaction_id (DOMAIN §1). */
+export const RETRYABLE_ENDINGS: readonly TransactionStatus[] = ['deny', 'cancel', 'expire', 'failure'];
+
+export const isTransactionStatus = (s: unknown): s is TransactionStatus =>
+  typeof s === 'string' && (TRANSACTION_STATUSES as readonly string[]).includes(s);
+
+export const isFraudStatus = (s: unknown): s is FraudStatus =>
+  typeof s === 'string' && (FRAUD_STATUSES as readonly string[]).includes(s);
