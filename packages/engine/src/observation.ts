@@ -80,8 +80,8 @@ export interface Notification extends Base {
 
 export interface StatusResponse extends Base {
   readonly kind: 'status_response';
-  /** The id in `GET /v2/{id}/status` when it is a transaction_id. */
-  readonly transactionId?: string;
+  /** The id in `GET /v2/{id}/status`: an order_id or a transaction_id. */
+  readonly targetId?: string;
   readonly answer: Answer;
 }
 
@@ -94,8 +94,8 @@ export interface ActionRequest {
 export interface ActionResponse extends Base {
   readonly kind: 'action_response';
   readonly action: ActionName;
-  /** The attempt the request addressed (path id or capture body), when it is a transaction_id. */
-  readonly transactionId?: string;
+  /** The id the request addressed (`/v2/{id}/...`, or the capture body's transaction_id): an order_id or a transaction_id. */
+  readonly targetId?: string;
   readonly request: ActionRequest;
   readonly answer: Answer;
 }
@@ -148,7 +148,7 @@ export const transactionIdOf = (o: Observation): string | undefined => {
       return reportOf(o.answer)?.transactionId;
     case 'status_response':
     case 'action_response':
-      return reportOf(o.answer)?.transactionId ?? o.transactionId;
+      return reportOf(o.answer)?.transactionId;
     case 'callback_3ds':
     case 'deadline_passed':
     case 'invalid':

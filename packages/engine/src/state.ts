@@ -32,10 +32,8 @@ export interface AttemptState {
   readonly pair: Pair;
   /** Where stale history starts: the first observed pair, or the start when the path to it was inferred. */
   readonly origin: Pair;
-  /** Bit i set: transaction status node i (see TX_NODES) lay on the attempt's path. */
+  /** The set of pairs on the attempt's path (observed or inferred), as bits of an integer below 2^52. */
   readonly visited: number;
-  /** The attempt was at capture with fraud_status challenge at some point. */
-  readonly challenged: boolean;
   /** The amount charged or authorized. */
   readonly authorizedAmount: Money;
   /** The amount that counts now: after a partial capture, the captured amount. */
@@ -60,6 +58,8 @@ export interface OrderState {
   /** Oldest first; the order's view is the latest. */
   readonly attempts: readonly AttemptState[];
   readonly flags: readonly FlagRecord[];
+  /** Stream position of the latest status response that was folded without objection: flags raised before it are reconciled. */
+  readonly reconciledAt?: number;
 }
 
 export const latestAttempt = (o: OrderState | undefined): AttemptState | undefined =>

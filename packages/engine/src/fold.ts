@@ -1,0 +1,698 @@
+/**
+ * The classifying fold, as a decider: `decide(state, observation)` gives every observation exactly
+ * one outcome of DOMAIN §4 with a reason (and the state it leads to), `evolve(state, decision)`
+ * applies a recorded decision. Folding `evolve` over the recorded decisions rebuilds the state.
+ */
+import type { ActionName } from './actions';
+import {
+  actionsAt,
+  compiledPath,
+  fraudOf,
+  hasSelfLoop,
+  PAIR_COUNT,
+  pairOf,
+  START_PAIR,
+  txOf,
+  type Pair,
+  type PathFinder,
+} from './compiled';
+import { displayAmount, type Money } from './money';
+import {
+  errorOf,
+  reportOf,
+  type ActionResponse,
+  type Observation,
+  type RefundEntry,
+  type StatusReport,
+} from './observation';
+import { OPENING_STATUSES, RETRYABLE_ENDINGS, START, type FraudStatus, type TransactionStatus } from './status';
+import type { AttemptState, Flag, FlagRecord, OrderState, Outcome, StatusPair } from './state';
+import { planDeadlines } from './deadlines';
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** Machine-readable reason of a decision; `reason` says the same for people. */
+export type ReasonCode =
+  | 'stream_opened'
+  | 'attempt_opened'
+  | 'retry_opened'
+  | 'transition'
+  | 'same_state'
+  | 'behind_current'
+  | 'no_legal_path'
+  | 'not_authoritative'
+  | 'charge_refused'
+  | 'status_error'
+  | 'action_refused'
+  | 'action_declined'
+  | 'action_not_allowed'
+  | 'unexpected_action_result'
+  | 'refund_key_reused'
+  | 'refund_exceeds_remaining'
+  | 'capture_exceeds_authorized'
+  | 'inconsistent_amounts'
+  | 'active_attempt'
+  | 'deadline_passed'
+  | 'deadline_moot'
+  | 'invalid_input'
+  | 'unknown_order'
+  | 'no_order'
+  | 'unknown_transaction'
+  | 'amount_mismatch'
+  | 'status_code_mismatch';
+
+/** What applying a decision changes. */
+export interface Effect {
+  /** The decision opens the stream. */
+  readonly open?: true;
+  readonly requestedAmount?: Money;
+  /** The attempt after the observation (replaces the one with its transaction_id, or is appended). */
+  readonly attempt?: AttemptState;
+  /** A status response reconciled the order's flags. */
+  readonly reconciles?: true;
+}
+
+export interface Decision {
+  readonly outcome: Outcome;
+  readonly code: ReasonCode;
+  readonly reason: string;
+  readonly orderId: string | undefined;
+  readonly transactionId: string | undefined;
+  /** Skipped intermediate states the observation implies (pending → capture → settlement: capture). */
+  readonly inferred: readonly StatusPair[];
+  /** Flags this observation raises on its order. */
+  readonly flags: readonly Flag[];
+  readonly effect?: Effect;
+}
+
+/** A stream entry: the observation as received and what the engine decided about it. */
+export interface Recorded {
+  readonly observation: Observation;
+  readonly decision: Decision;
+}
+
+// ---------------------------------------------------------------------------------------------
+// evolve
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Applies a decision to the order. Rejected decisions add only their flag (they are kept in a
+ * separate rejection log, not in the stream); every other decision takes one stream position.
+ */
+export const evolve = (order: OrderState | undefined, d: Decision): OrderState | undefined => {
+  let o = order;
+  if (o === undefined) {
+    if (d.effect?.open !== true || d.orderId === undefined) return undefined;
+    o = { orderId: d.orderId, version: 0, attempts: [], flags: [] };
+  }
+  const at = o.version;
+  const flags: readonly FlagRecord[] =
+    d.flags.length === 0 ? o.flags : [...o.flags, ...d.flags.map((flag) => ({ flag, at, reason: d.reason }))];
+  if (d.outcome === 'rejected') return flags === o.flags ? o : { ...o, flags };
+  const e = d.effect;
+  let attempts = o.attempts;
+  if (e?.attempt !== undefined) {
+    const tid = e.attempt.transactionId;
+    const i = attempts.findIndex((a) => a.transactionId === tid);
+    attempts = i < 0 ? [...attempts, e.attempt] : attempts.map((a, j) => (j === i ? e.attempt! : a));
+  }
+  const next: OrderState = { ...o, version: at + 1, attempts, flags };
+  const withAmount = e?.requestedAmount !== undefined ? { ...next, requestedAmount: e.requestedAmount } : next;
+  return e?.reconciles === true ? { ...withAmount, reconciledAt: at } : withAmount;
+};
+
+// ---------------------------------------------------------------------------------------------
+// formatting
+// ---------------------------------------------------------------------------------------------
+
+const pairName = (p: Pair): string => {
+  const f = fraudOf(p);
+  return f === START ? txOf(p) : `${txOf(p)}/${f}`;
+};
+
+const statusPair = (p: Pair): StatusPair => {
+  const f = fraudOf(p);
+  return { transaction_status: txOf(p) as TransactionStatus, fraud_status: f === START ? null : f };
+};
+
+const amountNote = (a: { refunded: Money; chargedBack: Money }): string =>
+  (a.refunded > 0 ? ` with ${displayAmount(a.refunded)} refunded` : '') +
+  (a.chargedBack > 0 ? ` with ${displayAmount(a.chargedBack)} charged back` : '');
+
+// ---------------------------------------------------------------------------------------------
+// the pair set on a path
+// ---------------------------------------------------------------------------------------------
+
+const BIT: readonly number[] = Array.from({ length: PAIR_COUNT }, (_, i) => 2 ** i);
+const hasBit = (set: number, p: Pair): boolean => Math.floor(set / BIT[p]!) % 2 === 1;
+const addBit = (set: number, p: Pair): number => (hasBit(set, p) ? set : set + BIT[p]!);
+
+const ACTION_PAIRS: ReadonlyMap<ActionName, readonly Pair[]> = (() => {
+  const m = new Map<ActionName, Pair[]>();
+  for (let p = 0; p < PAIR_COUNT; p++) for (const a of actionsAt(p)) m.set(a, [...(m.get(a) ?? []), p]);
+  return m;
+})();
+
+const allowedOnPath = (a: AttemptState, action: ActionName): boolean =>
+  (ACTION_PAIRS.get(action) ?? []).some((p) => hasBit(a.visited, p));
+
+// ---------------------------------------------------------------------------------------------
+// the decider
+// ---------------------------------------------------------------------------------------------
+
+/** A status report turned into the attempt state it claims, with money merged. */
+interface Target {
+  readonly pair: Pair;
+  readonly gross: Money;
+  readonly refunded: Money;
+  readonly refunds: Readonly<Record<string, Money>>;
+  readonly chargedBack: Money;
+  /** The report's own amounts, where it states them (a stale report states smaller ones). */
+  readonly ownRefunded: Money | undefined;
+  readonly ownChargedBack: Money | undefined;
+  readonly times: Pick<AttemptState, 'transactionTime' | 'expiryTime' | 'settlementTime'>;
+}
+
+type Check<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly decision: Decision };
+const pass = <A>(value: A): Check<A> => ({ ok: true, value });
+const fail = <A>(decision: Decision): Check<A> => ({ ok: false, decision });
+
+/** Builds `decide` over a path finder; the default uses the compiled lookup. */
+export const makeDecide = (path: PathFinder) => {
+  const make = (
+    outcome: Outcome,
+    code: ReasonCode,
+    reason: string,
+    orderId: string | undefined,
+    transactionId: string | undefined,
+    extra: { flags?: readonly Flag[]; inferred?: readonly StatusPair[]; effect?: Effect } = {},
+  ): Decision => ({
+    outcome,
+    code,
+    reason,
+    orderId,
+    transactionId,
+    inferred: extra.inferred ?? [],
+    flags: extra.flags ?? (outcome === 'illegal' ? ['illegal_observation'] : []),
+    ...(extra.effect !== undefined ? { effect: extra.effect } : {}),
+  });
+
+  const rejected = (o: OrderState | undefined, orderId: string | undefined, tid: string | undefined, code: ReasonCode, reason: string) =>
+    make('rejected', code, reason, orderId, tid, { flags: o === undefined ? [] : ['rejected_input'] });
+
+  // --- money --------------------------------------------------------------------------------
+
+  const mergeRefunds = (known: Readonly<Record<string, Money>>, entries: readonly RefundEntry[] | undefined) => {
+    if (entries === undefined || entries.length === 0) return known;
+    let out: Record<string, Money> | undefined;
+    for (const r of entries) {
+      const key = r.key ?? (r.id !== undefined ? `#${r.id}` : undefined);
+      if (key === undefined || known[key] !== undefined || out?.[key] !== undefined) continue;
+      out ??= { ...known };
+      out[key] = r.amount;
+    }
+    return out ?? known;
+  };
+
+  const sumOf = (r: Readonly<Record<string, Money>>): Money => {
+    let s = 0;
+    for (const k in r) s += r[k]!;
+    return s;
+  };
+
+  /** The amount a report must carry: before capture the authorized one, after it the captured one. */
+  const expectedGross = (a: AttemptState, status: TransactionStatus): Money =>
+    status === 'pending' || status === 'authorize' ? a.authorizedAmount : a.grossAmount;
+
+  const timesOf = (a: Partial<AttemptState> | undefined, r: StatusReport): Target['times'] => {
+    const t = r.transactionTime ?? a?.transactionTime;
+    const x = r.expiryTime ?? a?.expiryTime;
+    const s = r.settlementTime ?? a?.settlementTime;
+    return { ...(t !== undefined ? { transactionTime: t } : {}), ...(x !== undefined ? { expiryTime: x } : {}), ...(s !== undefined ? { settlementTime: s } : {}) };
+  };
+
+  /** A report's claimed state with money merged (notifications, status and charge responses). */
+  const reportTarget = (o: OrderState, a: AttemptState, r: StatusReport): Check<Target> => {
+    const gross = a.grossAmount;
+    const fail_ = (code: ReasonCode, reason: string) => fail<Target>(rejected(o, o.orderId, a.transactionId, code, reason));
+    if (r.refundAmount !== undefined && r.refundAmount > gross)
+      return fail_('inconsistent_amounts', `refund_amount ${displayAmount(r.refundAmount)} exceeds gross_amount ${displayAmount(gross)}`);
+    if (r.status === 'partial_refund' && r.refundAmount !== undefined && r.refundAmount >= gross)
+      return fail_('inconsistent_amounts', `partial_refund with refund_amount ${displayAmount(r.refundAmount)} is not below gross_amount ${displayAmount(gross)}`);
+    if (r.status === 'refund' && r.refundAmount !== undefined && r.refundAmount < gross)
+      return fail_('inconsistent_amounts', `refund with refund_amount ${displayAmount(r.refundAmount)} is below gross_amount ${displayAmount(gross)}`);
+    const refunds = mergeRefunds(a.refunds, r.refunds);
+    const listed = sumOf(refunds);
+    const ownRefunded =
+      r.status === 'refund' ? gross : r.refundAmount ?? (r.refunds !== undefined ? r.refunds.reduce((s, e) => s + e.amount, 0) : undefined);
+    const refunded = r.status === 'refund' ? gross : Math.max(a.refunded, ownRefunded ?? 0, listed);
+    const ownChargedBack = r.chargebackAmount ?? (r.status === 'chargeback' ? gross - refunded : undefined);
+    const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
+    if (refunded + chargedBack > gross)
+      return fail_(
+        'inconsistent_amounts',
+        `refunds (${displayAmount(refunded)}) and chargebacks (${displayAmount(chargedBack)}) would exceed gross_amount ${displayAmount(gross)}`,
+      );
+    return pass({
+      pair: pairOf(r.status, r.fraud ?? a.fraud),
+      gross,
+      refunded,
+      refunds,
+      chargedBack,
+      ownRefunded,
+      ownChargedBack,
+      times: timesOf(a, r),
+    });
+  };
+
+  // --- judging a claimed state against the attempt ------------------------------------------
+
+  const judge = (o: OrderState, a: AttemptState, t: Target, what: string, extra: { reconciles?: boolean } = {}): Decision => {
+    const tid = a.transactionId;
+    const sameMoney = t.refunded === a.refunded && t.chargedBack === a.chargedBack && t.gross === a.grossAmount;
+    const ownBehind = (t.ownRefunded ?? a.refunded) < a.refunded || (t.ownChargedBack ?? a.chargedBack) < a.chargedBack;
+    const reconciles = extra.reconciles === true ? { reconciles: true as const } : {};
+    const keep = (outcome: Outcome, code: ReasonCode, reason: string) =>
+      make(outcome, code, reason, o.orderId, tid, extra.reconciles === true ? { effect: reconciles } : {});
+    const apply = (steps: readonly Pair[], reason: string): Decision => {
+      let visited = a.visited;
+      for (const p of steps) visited = addBit(visited, p);
+      const fromTx = txOf(a.pair);
+      const toTx = txOf(t.pair);
+      const inferred = steps.slice(0, -1).filter((p) => txOf(p) !== fromTx && txOf(p) !== toTx);
+      const passesSettlement = fromTx === 'settlement' || steps.some((p) => txOf(p) === 'settlement');
+      const reversal = toTx === 'deny' && passesSettlement;
+      const f = fraudOf(t.pair);
+      const attempt: AttemptState = {
+        ...a,
+        ...t.times,
+        status: toTx as TransactionStatus,
+        fraud: f === START ? null : f,
+        pair: t.pair,
+        visited,
+        grossAmount: t.gross,
+        refunded: t.refunded,
+        refunds: t.refunds,
+        chargedBack: t.chargedBack,
+      };
+      const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
+      return make('applied', 'transition', `${reason}${note}`, o.orderId, tid, {
+        inferred: inferred.map(statusPair),
+        flags: reversal ? ['reversal'] : [],
+        effect: { attempt, ...reconciles },
+      });
+    };
+    const here = pairName(a.pair) + amountNote(a);
+    if (t.pair === a.pair) {
+      if (sameMoney)
+        return ownBehind
+          ? keep('stale', 'behind_current', `${what} states an older amount than ${here}`)
+          : keep('duplicate', 'same_state', `${what}: already ${here}`);
+      if (hasSelfLoop(txOf(a.pair)) && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack)
+        return apply([t.pair], `${pairName(a.pair)} → ${pairName(t.pair)}${amountNote(t)}`);
+    } else {
+      const steps = path(a.pair, t.pair);
+      if (steps !== undefined) return apply(steps, [a.pair, ...steps].map(pairName).join(' → ') + amountNote(t));
+    }
+    const before = path(a.origin, t.pair);
+    const after = path(t.pair, a.pair);
+    if (before !== undefined && after !== undefined && sameMoney)
+      return keep('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here}`);
+    return make(
+      'illegal',
+      'no_legal_path',
+      `${what} (${pairName(t.pair)}${amountNote(t)}) is not reachable from ${here} by legal edges, nor on the path from ${pairName(a.origin)}`,
+      o.orderId,
+      tid,
+    );
+  };
+
+  // --- opening attempts ---------------------------------------------------------------------
+
+  const open = (o: OrderState, r: StatusReport, code: ReasonCode, what: string): Decision => {
+    const tid = r.transactionId;
+    if (o.requestedAmount !== undefined && r.grossAmount !== o.requestedAmount)
+      return rejected(
+        o,
+        o.orderId,
+        tid,
+        'amount_mismatch',
+        `gross_amount ${displayAmount(r.grossAmount)} does not match the charge request's ${displayAmount(o.requestedAmount)}`,
+      );
+    const target = pairOf(r.status, r.fraud ?? null);
+    const steps = path(START_PAIR, target);
+    if (steps === undefined || steps.length === 0)
+      return make('illegal', 'no_legal_path', `${what} cannot open an attempt at ${pairName(target)}`, o.orderId, tid);
+    let visited = 0;
+    for (const p of steps) visited = addBit(visited, p);
+    const blank: AttemptState = {
+      transactionId: tid,
+      status: r.status,
+      fraud: null,
+      pair: START_PAIR,
+      origin: steps.length === 1 && OPENING_STATUSES.includes(r.status) ? target : START_PAIR,
+      visited,
+      authorizedAmount: r.grossAmount,
+      grossAmount: r.grossAmount,
+      refunded: 0,
+      refunds: {},
+      chargedBack: 0,
+    };
+    const t = reportTarget(o, blank, r);
+    if (!t.ok) return t.decision;
+    const inferred = steps.slice(0, -1).filter((p) => txOf(p) !== r.status);
+    const attempt: AttemptState = {
+      ...blank,
+      ...t.value.times,
+      fraud: r.fraud ?? null,
+      pair: target,
+      refunded: t.value.refunded,
+      refunds: t.value.refunds,
+      chargedBack: t.value.chargedBack,
+    };
+    const reversal = r.status === 'deny' && steps.some((p) => txOf(p) === 'settlement');
+    const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
+    return make('applied', code, `${what} opens attempt ${tid} at ${pairName(target)}${note}`, o.orderId, tid, {
+      inferred: inferred.map(statusPair),
+      flags: reversal ? ['reversal'] : [],
+      effect: { attempt },
+    });
+  };
+
+  // --- checks shared by reports ----------------------------------------------------------------
+
+  const checkAmount = (o: OrderState, a: AttemptState, r: StatusReport): Decision | undefined => {
+    const expected = expectedGross(a, r.status);
+    return r.grossAmount === expected
+      ? undefined
+      : rejected(
+          o,
+          o.orderId,
+          a.transactionId,
+          'amount_mismatch',
+          `gross_amount ${displayAmount(r.grossAmount)} does not match the attempt's ${displayAmount(expected)}`,
+        );
+  };
+
+  /** DOMAIN §5: a notification's status_code must match its status (the signature does not cover the status). */
+  const checkStatusCode = (o: OrderState, a: AttemptState | undefined, r: StatusReport): Decision | undefined => {
+    const fraud = r.fraud ?? a?.fraud ?? null;
+    const expected: readonly string[] =
+      r.status === 'pending'
+        ? ['201']
+        : r.status === 'capture'
+          ? fraud === 'challenge'
+            ? ['201']
+            : fraud === null
+              ? ['200', '201']
+              : ['200']
+          : r.status === 'deny' || r.status === 'cancel' || r.status === 'expire' || r.status === 'failure'
+            ? ['202']
+            : ['200'];
+    return expected.includes(r.statusCode)
+      ? undefined
+      : rejected(
+          o,
+          o.orderId,
+          r.transactionId,
+          'status_code_mismatch',
+          `status_code "${r.statusCode}" does not match transaction_status ${r.status}${fraud !== null && r.status === 'capture' ? `/${fraud}` : ''} (expected ${expected.map((c) => `"${c}"`).join(' or ')})`,
+        );
+  };
+
+  const findAttempt = (o: OrderState, tid: string | undefined): AttemptState | undefined =>
+    tid === undefined ? o.attempts[o.attempts.length - 1] : o.attempts.find((a) => a.transactionId === tid);
+
+  /** A notification, status response or charge response that states an attempt's state. */
+  const onReport = (o: OrderState, r: StatusReport, kind: 'notification' | 'status_response' | 'charge_response'): Decision => {
+    const latest = o.attempts[o.attempts.length - 1];
+    const a = o.attempts.find((x) => x.transactionId === r.transactionId);
+    if (kind === 'notification') {
+      const bad = checkStatusCode(o, a, r);
+      if (bad !== undefined) return bad;
+    }
+    const what = kind.replace('_', ' ');
+    if (a === undefined) {
+      if (latest === undefined) return open(o, r, 'attempt_opened', what);
+      if (kind !== 'charge_response')
+        return rejected(o, o.orderId, r.transactionId, 'unknown_transaction', `transaction_id ${r.transactionId} is not an attempt of order ${o.orderId}`);
+      if (!RETRYABLE_ENDINGS.includes(latest.status))
+        return make(
+          'illegal',
+          'active_attempt',
+          `a new transaction ${r.transactionId} while attempt ${latest.transactionId} is still ${latest.status}`,
+          o.orderId,
+          r.transactionId,
+        );
+      return open(o, r, 'retry_opened', `retry after ${latest.status}: ${what}`);
+    }
+    const bad = checkAmount(o, a, r);
+    if (bad !== undefined) return bad;
+    const t = reportTarget(o, a, r);
+    if (!t.ok) return t.decision;
+    return judge(o, a, t.value, what, { reconciles: kind === 'status_response' });
+  };
+
+  // --- actions --------------------------------------------------------------------------------
+
+  const DOCUMENTED: Record<ActionName, readonly TransactionStatus[]> = {
+    approve: ['capture'],
+    deny: ['deny'],
+    cancel: ['cancel'],
+    expire: ['expire'],
+    capture: ['capture'],
+    refund: ['refund', 'partial_refund'],
+    direct_refund: ['refund', 'partial_refund'],
+  };
+
+  const onAction = (o: OrderState, obs: ActionResponse): Decision => {
+    const report = reportOf(obs.answer);
+    const error = errorOf(obs.answer);
+    const tid = report?.transactionId ?? (obs.targetId !== undefined && obs.targetId !== o.orderId ? obs.targetId : undefined);
+    const a = findAttempt(o, tid);
+    if (a === undefined)
+      return tid === undefined
+        ? make('illegal', 'action_not_allowed', `${obs.action} on order ${o.orderId}, which has no attempt yet`, o.orderId, undefined)
+        : rejected(o, o.orderId, tid, 'unknown_transaction', `transaction_id ${tid} is not an attempt of order ${o.orderId}`);
+    const id = a.transactionId;
+    if (!allowedOnPath(a, obs.action))
+      return make(
+        'illegal',
+        'action_not_allowed',
+        `${obs.action} was never allowed on this attempt (path: ${pathNames(a)})${error !== undefined ? `; Midtrans answered ${error.statusCode}` : ''}`,
+        o.orderId,
+        id,
+      );
+    if (error !== undefined && !(obs.action === 'expire' && error.statusCode === '407')) {
+      const code = Number(error.statusCode);
+      const is4xx = code >= 400 && code < 500;
+      return make(
+        'ignored',
+        'action_refused',
+        `${obs.action} answered ${error.statusCode}${error.message !== undefined ? ` (${error.message})` : ''}: no change`,
+        o.orderId,
+        id,
+        { flags: is4xx ? ['action_refused'] : [] },
+      );
+    }
+    if (report === undefined) {
+      // 407 without a body for expire: the documented success.
+      return judge(o, a, { ...sameTarget(a), pair: pairOf('expire', a.fraud) }, 'expire answer');
+    }
+    if (report.statusCode === '202' && (obs.action === 'capture' || obs.action === 'refund' || obs.action === 'direct_refund'))
+      return make('ignored', 'action_declined', `${obs.action} declined by the bank (202 ${report.status}): no change`, o.orderId, id);
+    if (!DOCUMENTED[obs.action].includes(report.status) || (obs.action === 'approve' && report.fraud !== undefined && report.fraud !== 'accept'))
+      return make(
+        'illegal',
+        'unexpected_action_result',
+        `${obs.action} answered ${report.statusCode} with ${report.status}${report.fraud !== undefined ? `/${report.fraud}` : ''}, not its documented result (${DOCUMENTED[obs.action].join(' or ')})`,
+        o.orderId,
+        id,
+      );
+    const what = `${obs.action} answer`;
+    if (obs.action === 'refund' || obs.action === 'direct_refund') return onRefund(o, a, obs, report, what);
+    if (obs.action === 'capture') {
+      const captured = obs.request.amount ?? report.grossAmount;
+      if (captured > a.authorizedAmount)
+        return make(
+          'illegal',
+          'capture_exceeds_authorized',
+          `capture of ${displayAmount(captured)} exceeds the authorized ${displayAmount(a.authorizedAmount)}`,
+          o.orderId,
+          id,
+        );
+      if (report.grossAmount !== captured && report.grossAmount !== a.authorizedAmount)
+        return rejected(o, o.orderId, id, 'amount_mismatch', `capture answer gross_amount ${displayAmount(report.grossAmount)} matches neither the capture nor the authorization`);
+      const t = reportTarget(o, a, { ...report, grossAmount: a.grossAmount });
+      if (!t.ok) return t.decision;
+      const before = txOf(a.pair) === 'authorize' || txOf(a.pair) === 'pending';
+      return judge(o, a, before ? { ...t.value, gross: captured } : t.value, what);
+    }
+    const bad = checkAmount(o, a, report);
+    if (bad !== undefined) return bad;
+    const t = reportTarget(o, a, report);
+    if (!t.ok) return t.decision;
+    return judge(o, a, t.value, what);
+  };
+
+  const sameTarget = (a: AttemptState): Target => ({
+    pair: a.pair,
+    gross: a.grossAmount,
+    refunded: a.refunded,
+    refunds: a.refunds,
+    chargedBack: a.chargedBack,
+    ownRefunded: undefined,
+    ownChargedBack: undefined,
+    times: {},
+  });
+
+  const onRefund = (o: OrderState, a: AttemptState, obs: ActionResponse, r: StatusReport, what: string): Decision => {
+    const id = a.transactionId;
+    const bad = checkAmount(o, a, r);
+    if (bad !== undefined) return bad;
+    const key = r.refundKey ?? obs.request.refundKey;
+    const remaining = a.grossAmount - a.refunded - a.chargedBack;
+    const amount = r.refundAmount ?? obs.request.amount ?? remaining;
+    const pair = pairOf(r.status, r.fraud ?? a.fraud);
+    if (key !== undefined && a.refunds[key] !== undefined) {
+      if (a.refunds[key] !== amount)
+        return make(
+          'illegal',
+          'refund_key_reused',
+          `refund_key ${key} was used for ${displayAmount(a.refunds[key]!)}; a new refund of ${displayAmount(amount)} may not reuse it`,
+          o.orderId,
+          id,
+        );
+      // The same refund seen again: judged against the state it already produced.
+      return judge(o, a, { ...sameTarget(a), pair, ownRefunded: r.status === 'refund' ? a.grossAmount : undefined }, `${what} (refund ${key} again)`);
+    }
+    if (amount <= 0 || amount > remaining)
+      return make(
+        'illegal',
+        'refund_exceeds_remaining',
+        `refund of ${displayAmount(amount)} exceeds the refundable remaining ${displayAmount(remaining)}`,
+        o.orderId,
+        id,
+      );
+    const refunded = a.refunded + amount;
+    if ((r.status === 'refund') !== (refunded === a.grossAmount))
+      return make(
+        'illegal',
+        'inconsistent_amounts',
+        `${what} says ${r.status}, but ${displayAmount(refunded)} of ${displayAmount(a.grossAmount)} would be refunded`,
+        o.orderId,
+        id,
+      );
+    const refunds = key !== undefined ? { ...a.refunds, [key]: amount } : a.refunds;
+    return judge(
+      o,
+      a,
+      { pair, gross: a.grossAmount, refunded, refunds, chargedBack: a.chargedBack, ownRefunded: refunded, ownChargedBack: undefined, times: timesOf(a, r) },
+      what,
+    );
+  };
+
+  const pathNames = (a: AttemptState): string => {
+    const names: string[] = [];
+    for (let p = 0; p < PAIR_COUNT; p++) if (hasBit(a.visited, p)) names.push(pairName(p));
+    return names.join(', ');
+  };
+
+  // --- the decider ----------------------------------------------------------------------------
+
+  return (order: OrderState | undefined, obs: Observation): Decision => {
+    const orderId = obs.orderId ?? order?.orderId;
+    if (obs.kind === 'invalid')
+      return rejected(order, orderId, obs.transactionId, 'invalid_input', obs.reason);
+    if (obs.kind === 'charge_request') {
+      if (order === undefined)
+        return make('applied', 'stream_opened', `charge request for ${displayAmount(obs.grossAmount)} opens order ${obs.orderId}`, obs.orderId, undefined, {
+          effect: { open: true, requestedAmount: obs.grossAmount },
+        });
+      const latest = order.attempts[order.attempts.length - 1];
+      if (latest === undefined)
+        return order.requestedAmount === obs.grossAmount
+          ? make('duplicate', 'same_state', `charge request for ${displayAmount(obs.grossAmount)} seen again`, orderId, undefined)
+          : make('applied', 'transition', `charge request amount is now ${displayAmount(obs.grossAmount)}`, orderId, undefined, {
+              effect: { requestedAmount: obs.grossAmount },
+            });
+      if (RETRYABLE_ENDINGS.includes(latest.status))
+        return make('applied', 'transition', `retry after ${latest.status}: charge request for ${displayAmount(obs.grossAmount)}`, orderId, undefined, {
+          effect: { requestedAmount: obs.grossAmount },
+        });
+      return make('illegal', 'active_attempt', `charge request while attempt ${latest.transactionId} is still ${latest.status}`, orderId, undefined);
+    }
+    if (obs.kind === 'charge_response' && order === undefined) {
+      if (orderId === undefined) return rejected(undefined, undefined, undefined, 'no_order', 'charge response names no order_id');
+      const blank: OrderState = { orderId, version: 0, attempts: [], flags: [] };
+      const report = reportOf(obs.answer);
+      if (report === undefined) {
+        const e = errorOf(obs.answer)!;
+        return make('ignored', 'charge_refused', `charge answered ${e.statusCode}${e.message !== undefined ? ` (${e.message})` : ''}: no attempt`, orderId, undefined, {
+          effect: { open: true },
+        });
+      }
+      const d = onReport(blank, report, 'charge_response');
+      return d.outcome === 'applied' ? { ...d, effect: { ...d.effect, open: true } } : { ...d, flags: [] };
+    }
+    if (order === undefined)
+      return orderId === undefined
+        ? rejected(undefined, undefined, undefined, 'no_order', `${obs.kind.replace('_', ' ')} names no known order`)
+        : rejected(undefined, orderId, undefined, 'unknown_order', `order ${orderId} is unknown: no charge request or charge response opened it`);
+    switch (obs.kind) {
+      case 'charge_response': {
+        const report = reportOf(obs.answer);
+        if (report !== undefined) return onReport(order, report, 'charge_response');
+        const e = errorOf(obs.answer)!;
+        return make('ignored', 'charge_refused', `charge answered ${e.statusCode}${e.message !== undefined ? ` (${e.message})` : ''}: no attempt`, orderId, undefined);
+      }
+      case 'notification':
+        return onReport(order, obs.report, 'notification');
+      case 'status_response': {
+        const report = reportOf(obs.answer);
+        if (report !== undefined) return onReport(order, report, 'status_response');
+        const e = errorOf(obs.answer)!;
+        return make('ignored', 'status_error', `status answered ${e.statusCode}${e.message !== undefined ? ` (${e.message})` : ''}: no change`, orderId, undefined);
+      }
+      case 'action_response':
+        return onAction(order, obs);
+      case 'callback_3ds':
+        return make(
+          'ignored',
+          'not_authoritative',
+          `browser 3DS callback${obs.status !== undefined ? ` (${obs.status})` : ''} is never authoritative: wait for the notification or GET status`,
+          orderId,
+          obs.transactionId,
+        );
+      case 'deadline_passed': {
+        const a = findAttempt(order, obs.transactionId);
+        const awaited = a !== undefined && planDeadlines(a).some((d) => d.kind === obs.reason || d.at === obs.deadline);
+        return awaited
+          ? make('ignored', 'deadline_passed', `deadline ${obs.deadline} (${obs.reason}) passed while ${a.status}: reconcile with GET status`, orderId, a.transactionId, {
+              flags: ['deadline_passed'],
+            })
+          : make('ignored', 'deadline_moot', `deadline ${obs.deadline} (${obs.reason}) no longer awaited`, orderId, a?.transactionId);
+      }
+    }
+  };
+};
+
+/** Classifies one observation against the order's state. Pure. */
+export const decide: (order: OrderState | undefined, obs: Observation) => Decision = makeDecide(compiledPath);
+
+/** Decides and applies one observation. */
+export const step = (order: OrderState | undefined, obs: Observation): { readonly state: OrderState | undefined; readonly decision: Decision } => {
+  const decision = decide(order, obs);
+  return { state: evolve(order, decision), decision };
+};
+
+/** Rebuilds an order from its recorded decisions. */
+export const replay = (decisions: Iterable<Decision>, from?: OrderState): OrderState | undefined => {
+  let s = from;
+  for (const d of decisions) s = evolve(s, d);
+  return s;
+};
+
+export type { FraudStatus };

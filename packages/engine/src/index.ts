@@ -1,0 +1,98 @@
+/**
+ * @paystate/engine — the pure heart of paystate: the Midtrans status machines, the classifying
+ * fold, business answers and the deadline planner. No I/O, no clock.
+ */
+
+// vocabulary
+export {
+  TRANSACTION_STATUSES,
+  FRAUD_STATUSES,
+  OPENING_STATUSES,
+  RETRYABLE_ENDINGS,
+  START,
+  isTransactionStatus,
+  isFraudStatus,
+} from './status';
+export type { TransactionStatus, FraudStatus, Start } from './status';
+export { ACTION_NAMES, isActionName } from './actions';
+export type { ActionName } from './actions';
+export { parseAmount, fromUnits, formatAmount, displayAmount, MINOR_PER_UNIT } from './money';
+export type { Money } from './money';
+
+// machines and their compiled form
+export { transactionStatusMachine, fraudStatusMachine } from './machines';
+export type { TransactionEvent, FraudEvent, StateMeta, StateActions } from './machines';
+export { TRANSACTION_EDGES, FRAUD_EDGES, SOURCES } from './transitionTable';
+export type { TransactionEdge, FraudEdge, SourceId, TransactionGuard, FraudGuard } from './transitionTable';
+export {
+  TX_NODES,
+  FRAUD_NODES,
+  PAIR_COUNT,
+  START_PAIR,
+  pairOf,
+  txOf,
+  fraudOf,
+  compileMachine,
+  compiledTransactionLookup,
+  compiledFraudLookup,
+  nextTransaction,
+  nextFraud,
+  xstateNext,
+  statesOf,
+  eventTypesOf,
+  transactionEventKey,
+  fraudEventKey,
+  transactionEventVariants,
+  fraudEventVariants,
+  pairSteps,
+  PAIR_STEPS,
+  compiledPath,
+  hasSelfLoop,
+  isTerminalPair,
+  actionsAt,
+} from './compiled';
+export type { TxNode, FraudNode, Pair, Lookup, PathFinder } from './compiled';
+
+// observations, state and the fold
+export { OBSERVATION_KINDS, reportOf, errorOf, transactionIdOf } from './observation';
+export type {
+  ObservationKind,
+  Observation,
+  StatusReport,
+  ApiError,
+  Answer as ObservationAnswer,
+  RefundEntry,
+  ChargeRequest,
+  ChargeResponse,
+  Notification,
+  StatusResponse,
+  ActionRequest,
+  ActionResponse,
+  Callback3ds,
+  DeadlinePassed,
+  Invalid,
+} from './observation';
+export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
+export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
+export { decide, evolve, step, replay, makeDecide } from './fold';
+export type { Decision, Effect, Recorded, ReasonCode } from './fold';
+export { createLedger } from './ledger';
+export type { Ledger, LedgerEntry } from './ledger';
+
+// answers and time
+export {
+  isPaid,
+  canShip,
+  needsReview,
+  canCancel,
+  canRefund,
+  refundableRemaining,
+  needsReconciliation,
+  allowedActions,
+  nextDeadlines,
+  openFlags,
+  answersFor,
+} from './answers';
+export type { Answer, PaymentAnswers } from './answers';
+export { planDeadlines, parseMidtransTime, formatMidtransTime, DEADLINE_KINDS } from './deadlines';
+export type { Deadline, DeadlineKind } from './deadlines';
