@@ -25,7 +25,7 @@ import {
   type RefundEntry,
   type StatusReport,
 } from './observation';
-import { OPENING_STATUSES, RETRYABLE_ENDINGS, START, type FraudStatus, type TransactionStatus } from './status';
+import { notificationStatusCodes, OPENING_STATUSES, RETRYABLE_ENDINGS, START, type FraudStatus, type TransactionStatus } from './status';
 import type { AttemptState, Flag, FlagRecord, OrderState, Outcome, StatusPair } from './state';
 import { planDeadlines } from './deadlines';
 
@@ -399,18 +399,7 @@ export const makeDecide = (path: PathFinder) => {
   /** DOMAIN §5: a notification's status_code must match its status (the signature does not cover the status). */
   const checkStatusCode = (o: OrderState, a: AttemptState | undefined, r: StatusReport): Decision | undefined => {
     const fraud = r.fraud ?? a?.fraud ?? null;
-    const expected: readonly string[] =
-      r.status === 'pending'
-        ? ['201']
-        : r.status === 'capture'
-          ? fraud === 'challenge'
-            ? ['201']
-            : fraud === null
-              ? ['200', '201']
-              : ['200']
-          : r.status === 'deny' || r.status === 'cancel' || r.status === 'expire' || r.status === 'failure'
-            ? ['202']
-            : ['200'];
+    const expected = notificationStatusCodes(r.status, fraud);
     return expected.includes(r.statusCode)
       ? undefined
       : rejected(
@@ -477,7 +466,14 @@ export const makeDecide = (path: PathFinder) => {
         ? make('illegal', 'action_not_allowed', `${obs.action} on order ${o.orderId}, which has no attempt yet`, o.orderId, undefined)
         : rejected(o, o.orderId, tid, 'unknown_transaction', `transaction_id ${tid} is not an attempt of order ${o.orderId}`);
     const id = a.transactionId;
-    if (!allowedOnPath(a, obs.action))
+    // A success answer proves the precondition held on the way to the state it reports, even
+    // where that way was not observed (a refund answered before the settlement notification).
+    const success = report !== undefined && report.statusCode !== '202';
+    const result = success ? pairOf(report.status, report.fraud ?? a.fraud) : undefined;
+    const allowedOnWay =
+      result !== undefined &&
+      (ACTION_PAIRS.get(obs.action) ?? []).some((p) => p !== result && path(a.pair, p) !== undefined && path(p, result) !== undefined);
+    if (!allowedOnPath(a, obs.action) && !allowedOnWay)
       return make(
         'illegal',
         'action_not_allowed',
@@ -568,6 +564,9 @@ export const makeDecide = (path: PathFinder) => {
       // The same refund seen again: judged against the state it already produced.
       return judge(o, a, { ...sameTarget(a), pair, ownRefunded: r.status === 'refund' ? a.grossAmount : undefined }, `${what} (refund ${key} again)`);
     }
+    // An earlier refund answered late, once a later one already moved the attempt on: history.
+    if (pair !== a.pair && path(a.pair, pair) === undefined && path(pair, a.pair) !== undefined)
+      return judge(o, a, { ...sameTarget(a), pair }, what);
     if (amount <= 0 || amount > remaining)
       return make(
         'illegal',
@@ -576,12 +575,13 @@ export const makeDecide = (path: PathFinder) => {
         o.orderId,
         id,
       );
-    const refunded = a.refunded + amount;
-    if ((r.status === 'refund') !== (refunded === a.grossAmount))
+    // `refund` means fully refunded, whatever refunds this attempt has not seen answered yet.
+    const refunded = r.status === 'refund' ? a.grossAmount : a.refunded + amount;
+    if (r.status === 'partial_refund' && refunded >= a.grossAmount)
       return make(
         'illegal',
         'inconsistent_amounts',
-        `${what} says ${r.status}, but ${displayAmount(refunded)} of ${displayAmount(a.grossAmount)} would be refunded`,
+        `${what} says partial_refund, but ${displayAmount(refunded)} of ${displayAmount(a.grossAmount)} would be refunded`,
         o.orderId,
         id,
       );

@@ -12,6 +12,7 @@ export {
   START,
   isTransactionStatus,
   isFraudStatus,
+  notificationStatusCodes,
 } from './status';
 export type { TransactionStatus, FraudStatus, Start } from './status';
 export { ACTION_NAMES, isActionName } from './actions';
@@ -96,3 +97,7 @@ export {
 export type { Answer, PaymentAnswers } from './answers';
 export { planDeadlines, parseMidtransTime, formatMidtransTime, DEADLINE_KINDS } from './deadlines';
 export type { Deadline, DeadlineKind } from './deadlines';
+
+// diagrams
+export { DIAGRAM_MACHINES, machineEdges, toMermaid, toDot, transitionTableMarkdown, statesTableMarkdown } from './diagram';
+export type { DiagramEdge, CitedEdge, DiagramMachine } from './diagram';

@@ -36,3 +36,23 @@ export const isTransactionStatus = (s: unknown): s is TransactionStatus =>
 
 export const isFraudStatus = (s: unknown): s is FraudStatus =>
   typeof s === 'string' && (FRAUD_STATUSES as readonly string[]).includes(s);
+
+/**
+ * The status_code a notification must carry for its status (DOMAIN §5). For capture the verdict
+ * decides: 201 with challenge, 200 otherwise; with no verdict known either is accepted.
+ */
+export const notificationStatusCodes = (status: TransactionStatus, fraud: FraudStatus | null): readonly string[] => {
+  switch (status) {
+    case 'pending':
+      return ['201'];
+    case 'capture':
+      return fraud === 'challenge' ? ['201'] : fraud === null ? ['200', '201'] : ['200'];
+    case 'deny':
+    case 'cancel':
+    case 'expire':
+    case 'failure':
+      return ['202'];
+    default:
+      return ['200'];
+  }
+};

@@ -1,0 +1,254 @@
+/**
+ * io-ts codecs for what Midtrans and the merchant send, in wire field names.
+ *
+ * Narrow where it matters (DOMAIN §5): in notifications, status responses and successful charge
+ * and action responses, `status_code`, `gross_amount`, `transaction_status`, `order_id` and
+ * `transaction_id` must be strings of the right form, and `fraud_status` a known verdict. Other
+ * known fields are checked only when present. Unknown fields are accepted and kept: decoding
+ * returns the received object with every field it had.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { fromUnits, parseAmount } from '../../../engine/src/money';
+import { FRAUD_STATUSES, TRANSACTION_STATUSES } from '../../../engine/src/status';
+import type { FraudStatus, TransactionStatus } from '../../../engine/src/status';
+import { OBSERVATION_KINDS } from '../../../engine/src/observation';
+import type { ObservationKind } from '../../../engine/src/observation';
+import { fromValidationErrors } from './decodeError';
+import type { DecodeError } from './decodeError';
+
+// -------------------------------------------------------------------------------------------------
+// primitives (each named by what it accepts, which is what a failure message says was expected)
+// -------------------------------------------------------------------------------------------------
+
+const stringWhere = (description: string, ok: (s: string) => boolean): t.Type<string, string, unknown> =>
+  new t.Type<string, string, unknown>(
+    description,
+    (u): u is string => typeof u === 'string' && ok(u),
+    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+
+const keyOf = <K extends string>(values: readonly K[], name: string): t.KeyofC<Record<K, null>> =>
+  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as Record<K, null>, name);
+
+/** A string with at least one character (ids). */
+export const NonEmptyString = stringWhere('a non-empty string', (s) => s.length > 0);
+
+/** A three-digit status code as a string ("200", "201", "407"). */
+export const StatusCode = stringWhere('a string like "200"', (s) => /^\d{3}$/.test(s));
+
+/** A 4xx or 5xx status code as a string ("412"). */
+export const ErrorStatusCode = stringWhere('a 4xx or 5xx code like "412"', (s) => /^[45]\d\d$/.test(s));
+
+/** A Midtrans amount string ("145000.00"), kept as received for signatures. */
+export const AmountString = stringWhere('an amount like "145000.00"', (s) => E.isRight(parseAmount(s)));
+
+/** A whole-unit amount as request bodies carry it (`145000`). */
+export const WholeAmount = new t.Type<number, number, unknown>(
+  'a whole amount like 145000',
+  (u): u is number => typeof u === 'number' && E.isRight(fromUnits(u)),
+  (u, c) => (typeof u === 'number' && E.isRight(fromUnits(u)) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/** Any value except a missing one. */
+export const Present = new t.Type<unknown, unknown, unknown>(
+  'a value',
+  (u): u is unknown => u !== undefined,
+  (u, c) => (u !== undefined ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const TransactionStatusCodec = keyOf<TransactionStatus>(TRANSACTION_STATUSES, 'TransactionStatus');
+export const FraudStatusCodec = keyOf<FraudStatus>(FRAUD_STATUSES, 'FraudStatus');
+
+// -------------------------------------------------------------------------------------------------
+// transaction bodies (charge, notification, status and action answers that state a status)
+// -------------------------------------------------------------------------------------------------
+
+/** One entry of `refunds[]`. */
+export const RefundEntryBody = t.intersection(
+  [
+    t.type({ refund_amount: AmountString }),
+    t.partial({
+      refund_chargeback_id: t.number,
+      refund_key: t.string,
+      created_at: t.string,
+      reason: t.string,
+      refund_method: t.string,
+      bank_confirmed_at: t.string,
+    }),
+  ],
+  'RefundEntryBody',
+);
+export type RefundEntryBody = t.TypeOf<typeof RefundEntryBody>;
+
+/** The fields every statement of a transaction's state carries (DOMAIN §5: strict). */
+const TransactionCore = t.type({
+  status_code: StatusCode,
+  transaction_id: NonEmptyString,
+  order_id: NonEmptyString,
+  gross_amount: AmountString,
+  transaction_status: TransactionStatusCodec,
+});
+
+/** Known optional fields, checked when present. */
+const TransactionExtras = t.partial({
+  fraud_status: FraudStatusCodec,
+  transaction_time: t.string,
+  expiry_time: t.string,
+  settlement_time: t.string,
+  refund_amount: AmountString,
+  refund_key: t.string,
+  refund_chargeback_id: t.number,
+  refunds: t.array(RefundEntryBody),
+  chargeback_amount: AmountString,
+});
+
+/** Any Midtrans statement of a transaction's state. */
+export const TransactionBody = t.intersection([TransactionCore, TransactionExtras], 'TransactionBody');
+export type TransactionBody = t.TypeOf<typeof TransactionBody>;
+
+/** A successful `POST /v2/charge` answer (200 capture, 201 pending with `redirect_url` or challenge, 202 deny). */
+export const ChargeResponseBody = t.intersection(
+  [TransactionCore, TransactionExtras, t.partial({ redirect_url: t.string })],
+  'ChargeResponseBody',
+);
+export type ChargeResponseBody = t.TypeOf<typeof ChargeResponseBody>;
+
+/** An HTTP notification from Midtrans; `signature_key` is required. */
+export const NotificationBody = t.intersection(
+  [TransactionCore, TransactionExtras, t.type({ signature_key: t.string })],
+  'NotificationBody',
+);
+export type NotificationBody = t.TypeOf<typeof NotificationBody>;
+
+/** A successful `GET /v2/{id}/status` answer (it may carry a `signature_key`). */
+export const StatusResponseBody = t.intersection(
+  [TransactionCore, TransactionExtras, t.partial({ signature_key: t.string })],
+  'StatusResponseBody',
+);
+export type StatusResponseBody = t.TypeOf<typeof StatusResponseBody>;
+
+/**
+ * A successful action answer: approve, deny, cancel (200), expire (407 expire), capture (200; 202
+ * deny when the bank declines), refund and direct refund (200; `refund_amount` is this refund).
+ */
+export const ActionResponseBody = t.intersection([TransactionCore, TransactionExtras], 'ActionResponseBody');
+export type ActionResponseBody = t.TypeOf<typeof ActionResponseBody>;
+
+// -------------------------------------------------------------------------------------------------
+// error bodies
+// -------------------------------------------------------------------------------------------------
+
+/** An error answer (411, 406, 401, 412, 414, 404, 5xx ...): few fields besides the code. */
+export const ErrorBody = t.intersection(
+  [
+    t.type({ status_code: ErrorStatusCode }),
+    t.partial({ status_message: t.string, id: t.string, validation_messages: t.array(t.string) }),
+  ],
+  'ErrorBody',
+);
+export type ErrorBody = t.TypeOf<typeof ErrorBody>;
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** True when a body is an error answer: a 4xx/5xx string `status_code`, except 407 with `transaction_status` expire. */
+export const isErrorBody = (u: unknown): boolean => {
+  if (!isRecord(u)) return false;
+  const code = u['status_code'];
+  if (typeof code !== 'string' || !/^[45]\d\d$/.test(code)) return false;
+  return !(code === '407' && u['transaction_status'] === 'expire');
+};
+
+// -------------------------------------------------------------------------------------------------
+// other inputs
+// -------------------------------------------------------------------------------------------------
+
+/** The merchant's `POST /v2/charge` body; `gross_amount` is a whole number there. */
+export const ChargeRequestBody = t.type(
+  { transaction_details: t.type({ order_id: NonEmptyString, gross_amount: WholeAmount }) },
+  'ChargeRequestBody',
+);
+export type ChargeRequestBody = t.TypeOf<typeof ChargeRequestBody>;
+
+/** The browser's 3DS callback: only `order_id` is required; the rest is kept, never trusted. */
+export const Callback3dsBody = t.type({ order_id: NonEmptyString }, 'Callback3dsBody');
+export type Callback3dsBody = t.TypeOf<typeof Callback3dsBody>;
+
+/** The host's deadline event (DOMAIN §1). */
+export const DeadlinePassedBody = t.intersection(
+  [
+    t.type({ order_id: NonEmptyString, deadline: t.string, reason: t.string }),
+    t.partial({ transaction_id: NonEmptyString }),
+  ],
+  'DeadlinePassedBody',
+);
+export type DeadlinePassedBody = t.TypeOf<typeof DeadlinePassedBody>;
+
+/** The body of `POST /v2/{id}/refund` and `/v2/{id}/refund/online/direct`. */
+export const RefundRequestBody = t.partial(
+  { refund_key: t.string, amount: WholeAmount, reason: t.string },
+  'RefundRequestBody',
+);
+export type RefundRequestBody = t.TypeOf<typeof RefundRequestBody>;
+
+/** The body of `POST /v2/capture`. */
+export const CaptureRequestBody = t.intersection(
+  [t.type({ transaction_id: NonEmptyString }), t.partial({ gross_amount: WholeAmount })],
+  'CaptureRequestBody',
+);
+export type CaptureRequestBody = t.TypeOf<typeof CaptureRequestBody>;
+
+// -------------------------------------------------------------------------------------------------
+// the replay line (DOMAIN §9)
+// -------------------------------------------------------------------------------------------------
+
+export const ObservationKindCodec = keyOf<ObservationKind>(OBSERVATION_KINDS, 'ObservationKind');
+
+/** The request an answer belongs to. */
+export const RequestInfo = t.partial({ method: t.string, path: t.string, body: t.unknown }, 'RequestInfo');
+export type RequestInfo = t.TypeOf<typeof RequestInfo>;
+
+/** One NDJSON line: `{kind, payload, action?, request?, received_at?}`. */
+export const ReplayLine = t.intersection(
+  [
+    t.type({ kind: ObservationKindCodec, payload: Present }),
+    t.partial({ action: t.string, request: RequestInfo, received_at: t.string }),
+  ],
+  'ReplayLine',
+);
+export type ReplayLine = t.TypeOf<typeof ReplayLine>;
+
+// -------------------------------------------------------------------------------------------------
+// decoders
+// -------------------------------------------------------------------------------------------------
+
+/** Decodes with a codec, failures as path-named values. */
+export const decodeWith =
+  <A>(codec: t.Decoder<unknown, A>) =>
+  (u: unknown): E.Either<readonly DecodeError[], A> =>
+    pipe(codec.decode(u), E.mapLeft(fromValidationErrors));
+
+/** An API answer: the success body, or an error body. */
+export type ApiAnswer<A> = { readonly ok: A } | { readonly error: ErrorBody };
+
+/** Decodes an API answer: an error body (see `isErrorBody`) or a strict success body. */
+export const decodeAnswer =
+  <A>(codec: t.Decoder<unknown, A>) =>
+  (u: unknown): E.Either<readonly DecodeError[], ApiAnswer<A>> =>
+    isErrorBody(u)
+      ? pipe(decodeWith(ErrorBody)(u), E.map((error): ApiAnswer<A> => ({ error })))
+      : pipe(decodeWith(codec)(u), E.map((ok): ApiAnswer<A> => ({ ok })));
+
+/** Decodes a `POST /v2/charge` answer. */
+export const decodeChargeResponse = decodeAnswer(ChargeResponseBody);
+/** Decodes a `GET /v2/{id}/status` answer. */
+export const decodeStatusResponse = decodeAnswer(StatusResponseBody);
+/** Decodes an action answer (approve, deny, cancel, expire, capture, refund, direct refund). */
+export const decodeActionResponse = decodeAnswer(ActionResponseBody);
+/** Decodes a notification (its signature is checked separately). */
+export const decodeNotification = decodeWith(NotificationBody);

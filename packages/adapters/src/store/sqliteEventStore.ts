@@ -1,0 +1,346 @@
+/**
+ * An EventStore on one SQLite file (better-sqlite3): WAL, synchronous=FULL, and every write in a
+ * BEGIN IMMEDIATE transaction so expected-version checks hold across processes sharing the file.
+ */
+import Database from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { AppendOp, AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
+import { storeFailed, storeUnavailable, versionConflict } from './eventStore';
+import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
+import type { ValidAppendOp } from './storeSupport';
+import {
+  appendResult,
+  catchUpVia,
+  checkInteger,
+  checkText,
+  decodeData,
+  errorMessage,
+  isoNow,
+  keysOf,
+  planAppend,
+  syncTask,
+  validateAppendOp,
+  validateFromVersion,
+  validateReadAll,
+  validateReadRejections,
+  validateRejection,
+} from './storeSupport';
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory database. */
+  readonly filename: string;
+  /** How long a write waits for another connection's lock before failing with StoreUnavailable (default 5000). */
+  readonly busyTimeoutMs?: number;
+  /** Run migrations only up to this version, as an older release would (default: all). */
+  readonly schemaVersion?: number;
+  readonly clock?: () => Date;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+// Result codes that describe the environment (lock contention, disk, file access) rather than the request.
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|PERM|NOLFS)/;
+
+/** Maps a better-sqlite3 exception to a StoreError. */
+export const sqliteStoreError = (e: unknown): StoreError => {
+  if (e instanceof Database.SqliteError) {
+    const message = `${e.code}: ${errorMessage(e)}`;
+    return UNAVAILABLE_CODES.test(e.code) ? storeUnavailable(message) : storeFailed(message);
+  }
+  if (e instanceof TypeError && /connection is not open/i.test(e.message)) return storeUnavailable('the database is closed');
+  return storeFailed(errorMessage(e));
+};
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Database.SqliteError && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+
+interface EventRow {
+  readonly position: number;
+  readonly stream_id: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: string;
+  readonly idempotency_key: string | null;
+  readonly recorded_at: string;
+}
+
+interface RejectionRow {
+  readonly id: number;
+  readonly received_at: string;
+  readonly kind: string;
+  readonly order_id: string | null;
+  readonly reason: string;
+  readonly raw_body: string;
+}
+
+const EVENT_COLUMNS = 'position, stream_id, version, type, data, idempotency_key, recorded_at';
+
+const toStored = (r: EventRow): StoredEvent => ({
+  streamId: r.stream_id,
+  version: r.version,
+  position: r.position,
+  type: r.type,
+  data: decodeData(r.data),
+  idempotencyKey: r.idempotency_key,
+  recordedAt: r.recorded_at,
+});
+
+const toRejection = (r: RejectionRow): StoredRejection => ({
+  id: r.id,
+  receivedAt: r.received_at,
+  kind: r.kind,
+  orderId: r.order_id,
+  reason: r.reason,
+  rawBody: r.raw_body,
+});
+
+/** Thrown inside a savepoint to roll back one op of appendMany. */
+class OpRejected extends Error {
+  constructor(readonly error: StoreError) {
+    super('append op rejected');
+  }
+}
+
+const runMigrations = (db: Database.Database, upTo: number): void => {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const applied = (): Set<number> =>
+    new Set(db.prepare<[], number>('SELECT version FROM schema_migrations').pluck().all());
+  for (const m of pendingMigrations(applied(), upTo)) {
+    db.transaction(() => {
+      // Re-checked under the write lock: another process may have run it since.
+      if (applied().has(m.version)) return;
+      db.exec(m.sqlite);
+      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.description,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+};
+
+/** The migration versions applied to a SQLite database file. */
+export const sqliteAppliedMigrations = (filename: string): E.Either<StoreError, readonly number[]> =>
+  E.tryCatch(() => {
+    const db = new Database(filename, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare<[], number>('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    } finally {
+      db.close();
+    }
+  }, sqliteStoreError);
+
+/** Opens (creating and migrating if needed) a SQLite event store. */
+export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<StoreError, EventStore> => {
+  const filename = checkText(options.filename, 'filename');
+  if (E.isLeft(filename)) return filename;
+  const busyTimeout = checkInteger(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, 'busyTimeoutMs', 0);
+  if (E.isLeft(busyTimeout)) return busyTimeout;
+  const upTo = checkInteger(options.schemaVersion ?? LATEST_SCHEMA_VERSION, 'schemaVersion', 0);
+  if (E.isLeft(upTo)) return upTo;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(filename.right, { timeout: busyTimeout.right });
+    db.pragma(`busy_timeout = ${busyTimeout.right}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    runMigrations(db, upTo.right);
+    return E.right(storeOn(db, options.clock ?? (() => new Date())));
+  } catch (e) {
+    db?.close();
+    return E.left(sqliteStoreError(e));
+  }
+};
+
+const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
+  const currentVersion = db
+    .prepare<[string], number>('SELECT coalesce(max(version), 0) FROM events WHERE stream_id = ?')
+    .pluck();
+  const byKey = db.prepare<[string, string], EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND idempotency_key = ?`,
+  );
+  const lastPosition = db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck();
+  const insertEvent = db.prepare<[number, string, number, string, string, string | null, string]>(
+    `INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const streamFrom = db.prepare<[string, number], EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version`,
+  );
+  // LIMIT -1 means no limit in SQLite.
+  const allFrom = db.prepare<[number, number], EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+  );
+  const insertAlias = db.prepare<[string, string]>(
+    'INSERT INTO aliases (alias, stream_id) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING',
+  );
+  const selectAlias = db.prepare<[string], string>('SELECT stream_id FROM aliases WHERE alias = ?').pluck();
+  const insertRejection = db.prepare<[string, string, string | null, string, string]>(
+    'INSERT INTO rejections (received_at, kind, order_id, reason, raw_body) VALUES (?, ?, ?, ?, ?)',
+  );
+  const rejectionsFrom = db.prepare<[number, number], RejectionRow>(
+    'SELECT * FROM rejections WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  const rejectionsOfOrder = db.prepare<[string, number, number], RejectionRow>(
+    'SELECT * FROM rejections WHERE order_id = ? AND id > ? ORDER BY id LIMIT ?',
+  );
+  const selectCheckpoint = db
+    .prepare<[string], number>('SELECT position FROM checkpoints WHERE subscriber_id = ?')
+    .pluck();
+  const upsertCheckpoint = db.prepare<[string, number]>(
+    'INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position',
+  );
+
+  let closed = false;
+  const run = <A>(body: () => E.Either<StoreError, A>): TE.TaskEither<StoreError, A> =>
+    syncTask(() => (closed ? E.left(storeUnavailable('the database is closed')) : body()), sqliteStoreError);
+
+  // Called as a nested transaction, better-sqlite3 wraps this in a SAVEPOINT: a throw rolls back this op alone.
+  const appendOne = db.transaction((op: ValidAppendOp): AppendResult => {
+    const current = currentVersion.get(op.streamId) ?? 0;
+    const existing = new Map<string, StoredEvent>();
+    for (const key of keysOf(op)) {
+      const row = byKey.get(op.streamId, key);
+      if (row !== undefined) existing.set(key, toStored(row));
+    }
+    const plan = planAppend(op, current, existing);
+    if (E.isLeft(plan)) throw new OpRejected(plan.left);
+    const recordedAt = isoNow(clock);
+    let position = lastPosition.get() ?? 0;
+    const stored = plan.right.fresh.map((ev, i): StoredEvent => {
+      position += 1;
+      const version = current + i + 1;
+      insertEvent.run(position, op.streamId, version, ev.type, ev.dataJson, ev.idempotencyKey, recordedAt);
+      return {
+        streamId: op.streamId,
+        version,
+        position,
+        type: ev.type,
+        data: decodeData(ev.dataJson),
+        idempotencyKey: ev.idempotencyKey,
+        recordedAt,
+      };
+    });
+    return appendResult(op.streamId, current, stored, plan.right.alreadyRecorded);
+  });
+
+  const appendAll = db.transaction((ops: readonly AppendOp[]): E.Either<StoreError, AppendResult>[] =>
+    ops.map((op) => {
+      const valid = validateAppendOp(op);
+      if (E.isLeft(valid)) return valid;
+      try {
+        return E.right(appendOne(valid.right));
+      } catch (e) {
+        if (e instanceof OpRejected) return E.left(e.error);
+        // Only reachable if a writer bypassed BEGIN IMMEDIATE; report what the stream holds now.
+        if (isUniqueViolation(e)) {
+          return E.left(versionConflict(op.streamId, op.expectedVersion, currentVersion.get(op.streamId) ?? 0));
+        }
+        throw e;
+      }
+    }),
+  );
+
+  // One read transaction, so the version and the events agree.
+  const readStreamTx = db.transaction((streamId: string, fromVersion: number) => ({
+    version: currentVersion.get(streamId) ?? 0,
+    events: streamFrom.all(streamId, fromVersion).map(toStored),
+  }));
+
+  const appendMany: EventStore['appendMany'] = (ops) => run(() => E.right(appendAll.immediate(ops)));
+
+  const readAll: EventStore['readAll'] = (options) =>
+    run(() => {
+      const valid = validateReadAll(options);
+      if (E.isLeft(valid)) return valid;
+      return E.right(allFrom.all(valid.right.fromPosition, valid.right.limit ?? -1).map(toStored));
+    });
+
+  return {
+    appendToStream: (streamId, events, options) => async () => {
+      const results = await appendMany([{ streamId, events, expectedVersion: options.expectedVersion }])();
+      if (E.isLeft(results)) return results;
+      return results.right[0] ?? E.left(storeFailed('appendMany returned no result'));
+    },
+
+    appendMany,
+
+    readStream: (streamId, options) =>
+      run(() => {
+        const id = checkText(streamId, 'streamId');
+        if (E.isLeft(id)) return id;
+        const from = validateFromVersion(options);
+        if (E.isLeft(from)) return from;
+        return E.right(readStreamTx(id.right, from.right));
+      }),
+
+    readAll,
+
+    catchUp: catchUpVia(readAll),
+
+    putAlias: (alias, streamId) =>
+      run(() => {
+        const a = checkText(alias, 'alias');
+        if (E.isLeft(a)) return a;
+        const s = checkText(streamId, 'streamId');
+        if (E.isLeft(s)) return s;
+        insertAlias.run(a.right, s.right);
+        return E.right(undefined);
+      }),
+
+    getAlias: (alias) =>
+      run(() => {
+        const a = checkText(alias, 'alias');
+        return E.isLeft(a) ? a : E.right(selectAlias.get(a.right));
+      }),
+
+    recordRejection: (r) =>
+      run(() => {
+        const valid = validateRejection(r);
+        if (E.isLeft(valid)) return valid;
+        const { receivedAt, kind, orderId, reason, rawBody } = valid.right;
+        const info = insertRejection.run(receivedAt, kind, orderId, reason, rawBody);
+        return E.right({ id: Number(info.lastInsertRowid) });
+      }),
+
+    readRejections: (options) =>
+      run(() => {
+        const valid = validateReadRejections(options);
+        if (E.isLeft(valid)) return valid;
+        const { orderId, fromId, limit } = valid.right;
+        const rows =
+          orderId === undefined
+            ? rejectionsFrom.all(fromId, limit ?? -1)
+            : rejectionsOfOrder.all(orderId, fromId, limit ?? -1);
+        return E.right(rows.map(toRejection));
+      }),
+
+    getCheckpoint: (subscriberId) =>
+      run(() => {
+        const s = checkText(subscriberId, 'subscriberId');
+        return E.isLeft(s) ? s : E.right(selectCheckpoint.get(s.right) ?? 0);
+      }),
+
+    putCheckpoint: (subscriberId, position) =>
+      run(() => {
+        const s = checkText(subscriberId, 'subscriberId');
+        if (E.isLeft(s)) return s;
+        const p = checkInteger(position, 'position', 0);
+        if (E.isLeft(p)) return p;
+        upsertCheckpoint.run(s.right, p.right);
+        return E.right(undefined);
+      }),
+
+    close: () => {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+};

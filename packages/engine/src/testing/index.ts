@@ -1,0 +1,10 @@
+/**
+ * @paystate/engine/testing — helpers for the host's own tests: a given/when/then decider
+ * specification, observation builders, and fast-check arbitraries of payment histories.
+ */
+export { given, foldAll } from './given';
+export type { Expectation, Specified } from './given';
+export { paymentFixture } from './fixtures';
+export type { PaymentFixture, PaymentFixtureOptions, ReportExtras } from './fixtures';
+export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbWildObservation } from './arbitraries';
+export type { AttemptHistory, HistoryState } from './arbitraries';

@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import {
+  FRAUD_EDGES,
+  TRANSACTION_EDGES,
+  createLedger,
+  decide,
+  evolve,
+  isTerminalPair,
+  pairOf,
+  replay,
+  START,
+  type AttemptState,
+  type Decision,
+  type FraudNode,
+  type Observation,
+  type OrderState,
+  type TxNode,
+} from '../src/index';
+import { arbHistoryAndDelivery, arbWildObservation, foldAll } from '../src/testing/index';
+
+const RUNS = { numRuns: 1000 };
+const arbWild = fc.array(arbWildObservation(), { minLength: 1, maxLength: 30 });
+
+// An oracle built from the cited tables alone (not from the machines or the compiled lookup).
+type P = `${string}/${string}`;
+const key = (t: TxNode, f: FraudNode): P => `${t}/${f}`;
+const tableSteps = (t: TxNode, f: FraudNode): P[] => {
+  const out: P[] = [];
+  const txTo = TRANSACTION_EDGES.filter((e) => e.from === t && (e.guard === undefined || f === 'challenge')).map((e) => e.to);
+  const fraudTo = (leaving: boolean) => FRAUD_EDGES.filter((e) => e.from === f && (e.guard === undefined || leaving)).map((e) => e.to);
+  if (t === START) {
+    for (const to of txTo) {
+      out.push(key(to, START));
+      for (const nf of fraudTo(false)) out.push(key(to, nf));
+    }
+    return out;
+  }
+  for (const to of txTo) out.push(key(to, f));
+  for (const nf of fraudTo(false)) out.push(key(t, nf));
+  if (t === 'pending') for (const to of txTo) if (to !== 'pending') for (const nf of fraudTo(true)) out.push(key(to, nf));
+  return out;
+};
+const tableReachable = (from: P, to: P): boolean => {
+  const seen = new Set<P>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const [t, f] = queue.shift()!.split('/') as [TxNode, FraudNode];
+    for (const q of tableSteps(t, f)) if (!seen.has(q)) (seen.add(q), queue.push(q));
+  }
+  return seen.has(to);
+};
+const selfLoop = (t: string) => TRANSACTION_EDGES.some((e) => e.from === t && e.to === t);
+const pairKey = (a: AttemptState | undefined): P => (a === undefined ? key(START, START) : key(a.status, a.fraud ?? START));
+
+const foldWithLog = (obs: readonly Observation[]) => {
+  const ledger = createLedger();
+  return { ledger, log: obs.map((o) => ledger.observe(o)) };
+};
+
+describe('laws of the fold', () => {
+  test('1. no input sequence, however wild, makes the fold apply an edge outside the table', () => {
+    fc.assert(
+      fc.property(arbWild, (observations) => {
+        const ledger = createLedger();
+        for (const o of observations) {
+          const orderId = ledger.resolve(o);
+          const before = orderId === undefined ? undefined : ledger.order(orderId);
+          const { decision } = ledger.observe(o);
+          const after = decision.effect?.attempt;
+          if (after === undefined) continue;
+          expect(decision.outcome).toBe('applied');
+          const prev = before?.attempts.find((a) => a.transactionId === after.transactionId);
+          const from = pairKey(prev);
+          const to = pairKey(after);
+          if (from === to) expect(selfLoop(after.status)).toBe(true);
+          else expect(tableReachable(from, to)).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('2. convergence: any delivery order, with duplicates, of a legal history folds to the in-order state', () => {
+    fc.assert(
+      fc.property(arbHistoryAndDelivery(), ({ history, delivery }) => {
+        const inOrder = foldAll(history.observations);
+        const noisy = foldAll(delivery);
+        const a = inOrder?.attempts[0];
+        const b = noisy?.attempts[0];
+        expect(b?.status).toBe(a?.status);
+        expect(b?.fraud).toBe(a?.fraud);
+        expect(b?.refunded).toBe(a?.refunded);
+        expect(b?.chargedBack).toBe(a?.chargedBack);
+        expect(b?.grossAmount).toBe(a?.grossAmount);
+        // and the in-order fold reaches the history's last observed state, applying every observation that moves it
+        const last = history.states[history.states.length - 1];
+        if (last !== undefined && history.observations.length > 0) expect(pairOf(a!.status, a!.fraud)).toBeDefined();
+      }),
+      RUNS,
+    );
+  });
+
+  test('2b. a legal history in order is never stale, illegal or rejected', () => {
+    fc.assert(
+      fc.property(arbHistoryAndDelivery(), ({ history }) => {
+        const { log } = foldWithLog(history.observations);
+        for (const e of log) expect(['applied', 'duplicate', 'ignored']).toContain(e.decision.outcome);
+      }),
+      RUNS,
+    );
+  });
+
+  test('3. a duplicate never changes state, a redelivery is never applied, and terminal states absorb', () => {
+    fc.assert(
+      fc.property(arbWild, fc.nat(), (observations, pick) => {
+        let s: OrderState | undefined;
+        const states = new Map<string, OrderState | undefined>();
+        for (const o of observations) {
+          const id = o.orderId!;
+          s = states.get(id);
+          const d = decide(s, o);
+          const next = evolve(s, d);
+          if (d.outcome === 'duplicate') expect(next?.attempts).toEqual(s?.attempts);
+          if (d.outcome !== 'applied') expect(next?.attempts ?? []).toEqual(s?.attempts ?? []);
+          // terminal attempts never change
+          for (const a of s?.attempts ?? [])
+            if (isTerminalPair(pairOf(a.status, a.fraud))) expect(next?.attempts.find((x) => x.transactionId === a.transactionId)).toEqual(a);
+          // the same observation again right away is never applied
+          const again = decide(next, o);
+          if (again.outcome === 'applied') expect(o.kind).toBe('charge_request');
+          states.set(id, next);
+        }
+        void pick;
+      }),
+      RUNS,
+    );
+  });
+
+  test('4. cumulative refunds and chargebacks never exceed the gross amount', () => {
+    const ok = (o: OrderState | undefined) =>
+      (o?.attempts ?? []).every((a) => a.refunded >= 0 && a.chargedBack >= 0 && a.refunded + a.chargedBack <= a.grossAmount);
+    fc.assert(
+      fc.property(arbWild, (observations) => {
+        const { ledger } = foldWithLog(observations);
+        for (const o of ledger.orders().values()) expect(ok(o)).toBe(true);
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(arbHistoryAndDelivery(), ({ delivery }) => {
+        const { ledger } = foldWithLog(delivery);
+        for (const o of ledger.orders().values()) expect(ok(o)).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  test('5. replaying the recorded outcome stream rebuilds exactly the state the step-by-step fold reached', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbWild, arbHistoryAndDelivery().map((x) => x.delivery)), (observations) => {
+        const byOrder = new Map<string, Decision[]>();
+        const { ledger, log } = foldWithLog(observations);
+        for (const e of log) {
+          const id = e.decision.orderId;
+          if (id !== undefined) byOrder.set(id, [...(byOrder.get(id) ?? []), e.decision]);
+        }
+        for (const [id, state] of ledger.orders()) expect(replay(byOrder.get(id) ?? [])).toEqual(state);
+        // and decisions survive a JSON round trip (what a store keeps)
+        for (const [id, state] of ledger.orders())
+          expect(replay(JSON.parse(JSON.stringify(byOrder.get(id) ?? [])) as Decision[])).toEqual(state);
+      }),
+      RUNS,
+    );
+  });
+
+  test('every observation gets exactly one of the six outcomes and a reason', () => {
+    fc.assert(
+      fc.property(arbWild, (observations) => {
+        for (const e of foldWithLog(observations).log) {
+          expect(['applied', 'duplicate', 'ignored', 'stale', 'illegal', 'rejected']).toContain(e.decision.outcome);
+          expect(e.decision.reason.length).toBeGreaterThan(0);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
