@@ -249,11 +249,7 @@ describe('laws', () => {
       fc.assert(
         fc.property(arb, unknownFieldsArb, (x, extra) => {
           const withExtra = { ...extra, ...x };
-          const decoded = codec.decode(withExtra);
-          expect(E.isRight(decoded)).toBe(true);
-          if (E.isRight(decoded)) {
-            for (const [k, v] of Object.entries(extra)) expect((decoded.right as Record<string, unknown>)[k]).toEqual(v);
-          }
+          expect(codec.decode(withExtra)).toEqual(E.right(withExtra));
         }),
         RUNS,
       );

@@ -1,0 +1,7 @@
+import { describeEventStoreContract } from '../../src/store/eventStore.contract';
+import { getInMemoryEventStore } from '../../src/store/inMemoryEventStore';
+
+describeEventStoreContract('in-memory', async () => {
+  const store = getInMemoryEventStore();
+  return { store, cleanup: () => store.close() };
+});
