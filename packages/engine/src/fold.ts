@@ -181,26 +181,36 @@ const fail = <A>(decision: Decision): Check<A> => ({ ok: false, decision });
 
 /** Builds `decide` over a path finder; the default uses the compiled lookup. */
 export const makeDecide = (path: PathFinder) => {
+  const NO_FLAGS: readonly Flag[] = [];
+  const ILLEGAL_FLAGS: readonly Flag[] = ['illegal_observation'];
+  const NO_PAIRS: readonly StatusPair[] = [];
   const make = (
     outcome: Outcome,
     code: ReasonCode,
     reason: string,
     orderId: string | undefined,
     transactionId: string | undefined,
-    extra: { flags?: readonly Flag[]; inferred?: readonly StatusPair[]; effect?: Effect } = {},
-  ): Decision => ({
-    outcome,
-    code,
-    reason,
-    orderId,
-    transactionId,
-    inferred: extra.inferred ?? [],
-    flags: extra.flags ?? (outcome === 'illegal' ? ['illegal_observation'] : []),
-    ...(extra.effect !== undefined ? { effect: extra.effect } : {}),
-  });
+    extra?: { flags?: readonly Flag[]; inferred?: readonly StatusPair[]; effect?: Effect },
+  ): Decision => {
+    const d: { -readonly [K in keyof Decision]: Decision[K] } = {
+      outcome,
+      code,
+      reason,
+      orderId,
+      transactionId,
+      inferred: extra?.inferred ?? NO_PAIRS,
+      flags: extra?.flags ?? (outcome === 'illegal' ? ILLEGAL_FLAGS : NO_FLAGS),
+    };
+    if (extra?.effect !== undefined) d.effect = extra.effect;
+    return d;
+  };
 
   const rejected = (o: OrderState | undefined, orderId: string | undefined, tid: string | undefined, code: ReasonCode, reason: string) =>
     make('rejected', code, reason, orderId, tid, { flags: o === undefined ? [] : ['rejected_input'] });
+
+  const RECONCILES = { reconciles: true } as const;
+  const REVERSAL_FLAGS: readonly Flag[] = ['reversal'];
+  const NO_STEPS: readonly Pair[] = [];
 
   // --- money --------------------------------------------------------------------------------
 
@@ -226,11 +236,17 @@ export const makeDecide = (path: PathFinder) => {
   const expectedGross = (a: AttemptState, status: TransactionStatus): Money =>
     status === 'pending' || status === 'authorize' ? a.authorizedAmount : a.grossAmount;
 
+  const NO_TIMES: Target['times'] = {};
   const timesOf = (a: Partial<AttemptState> | undefined, r: StatusReport): Target['times'] => {
     const t = r.transactionTime ?? a?.transactionTime;
     const x = r.expiryTime ?? a?.expiryTime;
     const s = r.settlementTime ?? a?.settlementTime;
-    return { ...(t !== undefined ? { transactionTime: t } : {}), ...(x !== undefined ? { expiryTime: x } : {}), ...(s !== undefined ? { settlementTime: s } : {}) };
+    if (t === a?.transactionTime && x === a?.expiryTime && s === a?.settlementTime) return NO_TIMES;
+    const out: { -readonly [K in keyof Target['times']]: Target['times'][K] } = {};
+    if (t !== undefined) out.transactionTime = t;
+    if (x !== undefined) out.expiryTime = x;
+    if (s !== undefined) out.settlementTime = s;
+    return out;
   };
 
   /** A report's claimed state with money merged (notifications, status and charge responses). */
@@ -273,17 +289,16 @@ export const makeDecide = (path: PathFinder) => {
     const tid = a.transactionId;
     const sameMoney = t.refunded === a.refunded && t.chargedBack === a.chargedBack && t.gross === a.grossAmount;
     const ownBehind = (t.ownRefunded ?? a.refunded) < a.refunded || (t.ownChargedBack ?? a.chargedBack) < a.chargedBack;
-    const reconciles = extra.reconciles === true ? { reconciles: true as const } : {};
+    const reconciles = extra.reconciles === true ? RECONCILES : undefined;
     const keep = (outcome: Outcome, code: ReasonCode, reason: string) =>
-      make(outcome, code, reason, o.orderId, tid, extra.reconciles === true ? { effect: reconciles } : {});
+      make(outcome, code, reason, o.orderId, tid, reconciles !== undefined ? { effect: reconciles } : undefined);
     const apply = (steps: readonly Pair[], reason: string): Decision => {
       let visited = a.visited;
       for (const p of steps) visited = addBit(visited, p);
       const fromTx = txOf(a.pair);
       const toTx = txOf(t.pair);
-      const inferred = steps.slice(0, -1).filter((p) => txOf(p) !== fromTx && txOf(p) !== toTx);
-      const passesSettlement = fromTx === 'settlement' || steps.some((p) => txOf(p) === 'settlement');
-      const reversal = toTx === 'deny' && passesSettlement;
+      const inferred = steps.length <= 1 ? NO_STEPS : steps.slice(0, -1).filter((p) => txOf(p) !== fromTx && txOf(p) !== toTx);
+      const reversal = toTx === 'deny' && (fromTx === 'settlement' || steps.some((p) => txOf(p) === 'settlement'));
       const f = fraudOf(t.pair);
       const attempt: AttemptState = {
         ...a,
@@ -298,32 +313,33 @@ export const makeDecide = (path: PathFinder) => {
         chargedBack: t.chargedBack,
       };
       const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
-      return make('applied', 'transition', `${reason}${note}`, o.orderId, tid, {
-        inferred: inferred.map(statusPair),
-        flags: reversal ? ['reversal'] : [],
-        effect: { attempt, ...reconciles },
+      return make('applied', 'transition', note === '' ? reason : reason + note, o.orderId, tid, {
+        inferred: inferred.length === 0 ? NO_PAIRS : inferred.map(statusPair),
+        flags: reversal ? REVERSAL_FLAGS : NO_FLAGS,
+        effect: reconciles !== undefined ? { attempt, reconciles: true } : { attempt },
       });
     };
-    const here = pairName(a.pair) + amountNote(a);
+    const here = (): string => pairName(a.pair) + amountNote(a);
     if (t.pair === a.pair) {
       if (sameMoney)
         return ownBehind
-          ? keep('stale', 'behind_current', `${what} states an older amount than ${here}`)
-          : keep('duplicate', 'same_state', `${what}: already ${here}`);
+          ? keep('stale', 'behind_current', `${what} states an older amount than ${here()}`)
+          : keep('duplicate', 'same_state', `${what}: already ${here()}`);
       if (hasSelfLoop(txOf(a.pair)) && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack)
         return apply([t.pair], `${pairName(a.pair)} → ${pairName(t.pair)}${amountNote(t)}`);
     } else {
       const steps = path(a.pair, t.pair);
-      if (steps !== undefined) return apply(steps, [a.pair, ...steps].map(pairName).join(' → ') + amountNote(t));
+      if (steps !== undefined)
+        return apply(steps, (steps.length === 1 ? `${pairName(a.pair)} → ${pairName(t.pair)}` : [a.pair, ...steps].map(pairName).join(' → ')) + amountNote(t));
     }
     const before = path(a.origin, t.pair);
     const after = path(t.pair, a.pair);
     if (before !== undefined && after !== undefined && sameMoney)
-      return keep('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here}`);
+      return keep('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here()}`);
     return make(
       'illegal',
       'no_legal_path',
-      `${what} (${pairName(t.pair)}${amountNote(t)}) is not reachable from ${here} by legal edges, nor on the path from ${pairName(a.origin)}`,
+      `${what} (${pairName(t.pair)}${amountNote(t)}) is not reachable from ${here()} by legal edges, nor on the path from ${pairName(a.origin)}`,
       o.orderId,
       tid,
     );
@@ -414,6 +430,8 @@ export const makeDecide = (path: PathFinder) => {
   const findAttempt = (o: OrderState, tid: string | undefined): AttemptState | undefined =>
     tid === undefined ? o.attempts[o.attempts.length - 1] : o.attempts.find((a) => a.transactionId === tid);
 
+  const KIND_WORDS = { notification: 'notification', status_response: 'status response', charge_response: 'charge response' } as const;
+
   /** A notification, status response or charge response that states an attempt's state. */
   const onReport = (o: OrderState, r: StatusReport, kind: 'notification' | 'status_response' | 'charge_response'): Decision => {
     const latest = o.attempts[o.attempts.length - 1];
@@ -422,7 +440,7 @@ export const makeDecide = (path: PathFinder) => {
       const bad = checkStatusCode(o, a, r);
       if (bad !== undefined) return bad;
     }
-    const what = kind.replace('_', ' ');
+    const what = KIND_WORDS[kind];
     if (a === undefined) {
       if (latest === undefined) return open(o, r, 'attempt_opened', what);
       if (kind !== 'charge_response')

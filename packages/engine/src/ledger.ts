@@ -25,7 +25,7 @@ export const createLedger = (decide: (o: OrderState | undefined, obs: Observatio
   const byTransaction = new Map<string, string>();
   const resolve = (obs: Observation): string | undefined => {
     if (obs.orderId !== undefined) return obs.orderId;
-    const target = obs.kind === 'action_response' || obs.kind === 'status_response' ? obs.targetId : undefined;
+    const target = obs.kind === 'action_response' || obs.kind === 'status_response' || obs.kind === 'invalid' ? obs.targetId : undefined;
     if (target !== undefined && orders.has(target)) return target;
     const tid = transactionIdOf(obs) ?? target;
     return tid === undefined ? undefined : byTransaction.get(tid);

@@ -122,6 +122,8 @@ export interface Invalid extends Base {
   /** The kind it claimed to be. */
   readonly received: ObservationKind | 'unknown';
   readonly transactionId?: string;
+  /** The id in the request path, when that is all that names the order. */
+  readonly targetId?: string;
   /** What is wrong, naming the field or the cause. */
   readonly reason: string;
 }

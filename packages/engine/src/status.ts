@@ -41,18 +41,23 @@ export const isFraudStatus = (s: unknown): s is FraudStatus =>
  * The status_code a notification must carry for its status (DOMAIN §5). For capture the verdict
  * decides: 201 with challenge, 200 otherwise; with no verdict known either is accepted.
  */
+const C200: readonly string[] = ['200'];
+const C201: readonly string[] = ['201'];
+const C202: readonly string[] = ['202'];
+const C200_201: readonly string[] = ['200', '201'];
+
 export const notificationStatusCodes = (status: TransactionStatus, fraud: FraudStatus | null): readonly string[] => {
   switch (status) {
     case 'pending':
-      return ['201'];
+      return C201;
     case 'capture':
-      return fraud === 'challenge' ? ['201'] : fraud === null ? ['200', '201'] : ['200'];
+      return fraud === 'challenge' ? C201 : fraud === null ? C200_201 : C200;
     case 'deny':
     case 'cancel':
     case 'expire':
     case 'failure':
-      return ['202'];
+      return C202;
     default:
-      return ['200'];
+      return C200;
   }
 };

@@ -10,11 +10,11 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { fromUnits, parseAmount } from '../../../engine/src/money';
-import { FRAUD_STATUSES, TRANSACTION_STATUSES } from '../../../engine/src/status';
-import type { FraudStatus, TransactionStatus } from '../../../engine/src/status';
-import { OBSERVATION_KINDS } from '../../../engine/src/observation';
-import type { ObservationKind } from '../../../engine/src/observation';
+import { fromUnits, parseAmount } from '@paystate/engine';
+import { FRAUD_STATUSES, TRANSACTION_STATUSES } from '@paystate/engine';
+import type { FraudStatus, TransactionStatus } from '@paystate/engine';
+import { OBSERVATION_KINDS } from '@paystate/engine';
+import type { ObservationKind } from '@paystate/engine';
 import { fromValidationErrors } from './decodeError';
 import type { DecodeError } from './decodeError';
 

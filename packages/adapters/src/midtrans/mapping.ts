@@ -5,22 +5,22 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { isActionName } from '../../../engine/src/actions';
-import type { ActionName } from '../../../engine/src/actions';
-import { fromUnits, parseAmount } from '../../../engine/src/money';
-import type { Money } from '../../../engine/src/money';
-import { OBSERVATION_KINDS } from '../../../engine/src/observation';
+import { isActionName } from '@paystate/engine';
+import type { ActionName } from '@paystate/engine';
+import { fromUnits, parseAmount } from '@paystate/engine';
+import type { Money } from '@paystate/engine';
+import { OBSERVATION_KINDS } from '@paystate/engine';
 import type {
   ActionRequest,
-  Answer,
+  ObservationAnswer as Answer,
   ApiError,
   Invalid,
   Observation,
   ObservationKind,
   RefundEntry,
   StatusReport,
-} from '../../../engine/src/observation';
-import { isTransactionStatus } from '../../../engine/src/status';
+} from '@paystate/engine';
+import { isTransactionStatus } from '@paystate/engine';
 import {
   Callback3dsBody,
   CaptureRequestBody,
@@ -56,6 +56,7 @@ interface LineContext {
   readonly received: ObservationKind | 'unknown';
   readonly orderId?: string;
   readonly transactionId?: string;
+  readonly targetId?: string;
   readonly receivedAt?: string;
 }
 
@@ -127,8 +128,24 @@ const contextOf = (line: Readonly<Record<string, unknown>>): LineContext => {
       'transactionId',
       nonEmpty(fieldAt(payload, 'transaction_id')) ?? nonEmpty(fieldAt(request, 'body', 'transaction_id')),
     ),
+    ...opt('targetId', targetOfPath(fieldAt(request, 'path'))),
     ...opt('receivedAt', typeof receivedAt === 'string' ? receivedAt : undefined),
   };
+};
+
+/** The `{id}` of `/v2/{id}/status|approve|deny|cancel|expire|refund...`, best effort for rejected lines. */
+const targetOfPath = (path: unknown): string | undefined => {
+  if (typeof path !== 'string') return undefined;
+  const m = /^\/v2\/([^/?#]+)\/(?:status|approve|deny|cancel|expire|refund)/.exec(path);
+  return m?.[1] !== undefined ? nonEmpty(safeDecode(m[1])) : undefined;
+};
+
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 };
 
 const invalid = (ctx: LineContext, reason: string): Invalid => ({
@@ -136,6 +153,7 @@ const invalid = (ctx: LineContext, reason: string): Invalid => ({
   received: ctx.received,
   ...opt('orderId', ctx.orderId),
   ...opt('transactionId', ctx.transactionId),
+  ...opt('targetId', ctx.targetId),
   ...opt('receivedAt', ctx.receivedAt),
   reason,
 });

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatAmount, parseAmount } from '../../../engine/src/money';
+import { formatAmount, parseAmount } from '@paystate/engine';
 import { describeFound } from './decodeError';
 
 // -------------------------------------------------------------------------------------------------

@@ -565,7 +565,7 @@ export const describeEventStoreContract = (
         const cyclic: { self?: unknown } = {};
         cyclic.self = cyclic;
         for (const data of [10n, undefined, () => 1, cyclic]) {
-          const err = await left(s.appendToStream('s', [ev('A'), ev('B', data)], { expectedVersion: 0 }));
+          const err = await left(s.appendToStream('s', [ev('A'), { type: 'B', data }], { expectedVersion: 0 }));
           expect(err._tag).toBe('InvalidArgument');
         }
         expect(await right(s.readAll({}))).toEqual([]);

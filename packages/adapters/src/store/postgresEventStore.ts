@@ -68,18 +68,28 @@ const codeOf = (e: unknown): string | undefined => {
 };
 
 const describeError = (e: unknown): string => {
-  if (e instanceof AggregateError && e.message === '') return e.errors.map(errorMessage).join('; ');
+  const errors = typeof e === 'object' && e !== null ? (e as { errors?: unknown }).errors : undefined;
+  if (errorMessage(e) === '' && Array.isArray(errors)) return errors.map(errorMessage).join('; ');
   const message = errorMessage(e);
   return message === '' ? (codeOf(e) ?? 'unknown error') : message;
+};
+
+// Structural, so errors from another copy of pg (a caller's pool) are recognised too.
+const sqlstateOf = (e: unknown): string | undefined => {
+  const code = codeOf(e);
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) && typeof e === 'object' && e !== null && 'severity' in e
+    ? code
+    : undefined;
 };
 
 /** Maps a pg exception to a StoreError. */
 export const postgresStoreError = (e: unknown): StoreError => {
   const code = codeOf(e);
   const message = describeError(e);
-  if (e instanceof pg.DatabaseError) {
-    const withCode = `${code ?? 'unknown SQLSTATE'}: ${message}`;
-    return code !== undefined && UNAVAILABLE_SQLSTATE.test(code) ? storeUnavailable(withCode) : storeFailed(withCode);
+  const sqlstate = sqlstateOf(e);
+  if (sqlstate !== undefined) {
+    const withCode = `${sqlstate}: ${message}`;
+    return UNAVAILABLE_SQLSTATE.test(sqlstate) ? storeUnavailable(withCode) : storeFailed(withCode);
   }
   if ((code !== undefined && UNAVAILABLE_NODE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(message)) {
     return storeUnavailable(code !== undefined && !message.includes(code) ? `${code}: ${message}` : message);
@@ -87,7 +97,7 @@ export const postgresStoreError = (e: unknown): StoreError => {
   return storeFailed(message);
 };
 
-const isUniqueViolation = (e: unknown): boolean => e instanceof pg.DatabaseError && e.code === '23505';
+const isUniqueViolation = (e: unknown): boolean => sqlstateOf(e) === '23505';
 
 const quoteSchema = (schema: string): E.Either<StoreError, string> =>
   /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)
@@ -105,7 +115,7 @@ const withClient = async <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>)
   try {
     return await f(client);
   } catch (e) {
-    if (postgresStoreError(e)._tag === 'StoreUnavailable') broken = e instanceof Error ? e : new Error(String(e));
+    if (postgresStoreError(e)._tag === 'StoreUnavailable') broken = new Error(errorMessage(e));
     throw e;
   } finally {
     client.off('error', onError);

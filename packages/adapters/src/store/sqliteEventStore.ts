@@ -42,18 +42,25 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 // Result codes that describe the environment (lock contention, disk, file access) rather than the request.
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|PERM|NOLFS)/;
 
-/** Maps a better-sqlite3 exception to a StoreError. */
-export const sqliteStoreError = (e: unknown): StoreError => {
-  if (e instanceof Database.SqliteError) {
-    const message = `${e.code}: ${errorMessage(e)}`;
-    return UNAVAILABLE_CODES.test(e.code) ? storeUnavailable(message) : storeFailed(message);
-  }
-  if (e instanceof TypeError && /connection is not open/i.test(e.message)) return storeUnavailable('the database is closed');
-  return storeFailed(errorMessage(e));
+const sqliteCodeOf = (e: unknown): string | undefined => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
 };
 
-const isUniqueViolation = (e: unknown): boolean =>
-  e instanceof Database.SqliteError && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+/** Maps a better-sqlite3 exception to a StoreError. */
+export const sqliteStoreError = (e: unknown): StoreError => {
+  const code = sqliteCodeOf(e);
+  const message = errorMessage(e);
+  if (code !== undefined) return UNAVAILABLE_CODES.test(code) ? storeUnavailable(`${code}: ${message}`) : storeFailed(`${code}: ${message}`);
+  if (/connection is not open/i.test(message)) return storeUnavailable('the database is closed');
+  if (/directory does not exist/i.test(message)) return storeUnavailable(message);
+  return storeFailed(message);
+};
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const code = sqliteCodeOf(e);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
 
 interface EventRow {
   readonly position: number;

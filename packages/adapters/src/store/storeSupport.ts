@@ -239,6 +239,10 @@ export const syncTask =
 export const redact = (message: string): string =>
   message.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
 
-export const errorMessage = (e: unknown): string => redact(e instanceof Error ? e.message : String(e));
+/** The message of anything thrown (checked structurally: errors from Node internals may come from another realm). */
+export const errorMessage = (e: unknown): string => {
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return redact(typeof message === 'string' ? message : String(e));
+};
 
 export const isoNow = (clock: () => Date): string => clock().toISOString();

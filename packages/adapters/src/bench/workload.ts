@@ -1,0 +1,41 @@
+/**
+ * The fold benchmark's workload: one fixed, seeded stream of observations across many orders —
+ * legal histories delivered with duplicates and reordering, interleaved, plus wild input.
+ */
+import fc from 'fast-check';
+import type { Observation } from '@paystate/engine';
+import { arbHistoryAndDelivery, arbWildObservation } from '@paystate/engine/testing';
+
+export interface Workload {
+  readonly observations: readonly Observation[];
+  readonly orders: number;
+}
+
+/** `size` observations, the same for the same seed. */
+export const foldWorkload = (size: number, seed = 20261122): Workload => {
+  const out: Observation[] = [];
+  const window: Observation[][] = [];
+  const batch = 2_000;
+  let orders = 0;
+  let round = 0;
+  while (out.length < size) {
+    const deliveries = fc.sample(arbHistoryAndDelivery(), { seed: seed + round, numRuns: batch });
+    const wild = fc.sample(arbWildObservation([`wild-${round}-a`, `wild-${round}-b`], ['w1', 'w2', 'w3']), { seed: seed + round, numRuns: batch / 10 });
+    round++;
+    deliveries.forEach(({ delivery }, i) => {
+      // order ids must be unique across rounds
+      window.push(delivery.map((o) => ({ ...o, orderId: `${o.orderId}-${round}-${i}` }) as Observation));
+      orders++;
+    });
+    window.push(wild);
+    // interleave: one observation from each open order in turn
+    while (window.length > 0 && out.length < size) {
+      for (let i = 0; i < window.length && out.length < size; i++) {
+        const next = window[i]!.shift();
+        if (next !== undefined) out.push(next);
+      }
+      for (let i = window.length - 1; i >= 0; i--) if (window[i]!.length === 0) window.splice(i, 1);
+    }
+  }
+  return { observations: out, orders };
+};
