@@ -67,11 +67,13 @@ const codeOf = (e: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
+// Connecting to a host with several addresses can fail with an AggregateError whose message is empty.
 const describeError = (e: unknown): string => {
-  const errors = typeof e === 'object' && e !== null ? (e as { errors?: unknown }).errors : undefined;
-  if (errorMessage(e) === '' && Array.isArray(errors)) return errors.map(errorMessage).join('; ');
   const message = errorMessage(e);
-  return message === '' ? (codeOf(e) ?? 'unknown error') : message;
+  if (message !== '') return message;
+  const errors = typeof e === 'object' && e !== null ? (e as { errors?: unknown }).errors : undefined;
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(errorMessage).join('; ');
+  return codeOf(e) ?? 'unknown error';
 };
 
 // Structural, so errors from another copy of pg (a caller's pool) are recognised too.
@@ -104,8 +106,11 @@ const quoteSchema = (schema: string): E.Either<StoreError, string> =>
     ? E.right(`"${schema}"`)
     : E.left(invalidArgument(`schema must be a plain identifier (letters, digits, _; at most 63), got ${JSON.stringify(schema)}`));
 
-/** Runs f on one pooled connection, discarding the connection if it broke. */
-const withClient = async <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>): Promise<A> => {
+/** Runs f on one pooled connection, discarding the connection if it broke (or f says so). */
+const withClient = async <A>(
+  pool: pg.Pool,
+  f: (c: pg.PoolClient, discard: (why: Error) => void) => Promise<A>,
+): Promise<A> => {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error): void => {
@@ -113,7 +118,7 @@ const withClient = async <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>)
   };
   client.on('error', onError);
   try {
-    return await f(client);
+    return await f(client, onError);
   } catch (e) {
     if (postgresStoreError(e)._tag === 'StoreUnavailable') broken = new Error(errorMessage(e));
     throw e;
@@ -125,24 +130,30 @@ const withClient = async <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>)
 
 /** Runs f in a READ COMMITTED transaction on one connection. */
 const inTransaction = <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>): Promise<A> =>
-  withClient(pool, async (c) => {
+  withClient(pool, async (c, discard) => {
     await c.query('BEGIN');
     try {
       const result = await f(c);
       await c.query('COMMIT');
       return result;
     } catch (e) {
-      // If the connection is gone the transaction is too; withClient discards the connection.
-      await c.query('ROLLBACK').catch(() => undefined);
+      await rollback(c, discard);
       throw e;
     }
   });
+
+/** Rolls back, discarding the connection if even that fails (its transaction state is unknown). */
+const rollback = (c: pg.PoolClient, discard: (why: Error) => void): Promise<void> =>
+  c.query('ROLLBACK').then(
+    () => undefined,
+    (e: unknown) => discard(new Error(errorMessage(e))),
+  );
 
 const applied = async (c: pg.PoolClient, s: string): Promise<Set<number>> =>
   new Set((await c.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
 
 const runMigrations = (pool: pg.Pool, schema: string, s: string, upTo: number): Promise<void> =>
-  withClient(pool, async (c) => {
+  withClient(pool, async (c, discard) => {
     const lock = (): Promise<unknown> => c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK, schema]);
     await c.query('BEGIN');
     try {
@@ -170,7 +181,7 @@ const runMigrations = (pool: pg.Pool, schema: string, s: string, upTo: number): 
         await c.query('COMMIT');
       }
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      await rollback(c, discard);
       throw e;
     }
   });
@@ -424,14 +435,15 @@ const storeOn = (
         const from = validateFromVersion(options);
         if (E.isLeft(from)) return from;
         // One statement, one snapshot: the version and the events agree.
-        const rows = await pool.query<{ current: number } & { [K in keyof EventRow]: EventRow[K] | null }>(
+        // A stream with no events from fromVersion yields one row of NULL event columns.
+        const rows = await pool.query<{ readonly current: number } & (EventRow | { readonly [K in keyof EventRow]: null })>(
           `WITH cur AS (SELECT coalesce(max(version), 0) AS current FROM ${s}.events WHERE stream_id = $1)
            SELECT cur.current, e.* FROM cur
            LEFT JOIN (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND version >= $2) e ON true
            ORDER BY e.version`,
           [id.right, from.right],
         );
-        const events = rows.rows.flatMap((r) => (r.position === null ? [] : [toStored(r as unknown as EventRow)]));
+        const events = rows.rows.flatMap((r) => (r.position === null ? [] : [toStored(r)]));
         return E.right({ version: rows.rows[0]?.current ?? 0, events });
       }),
 

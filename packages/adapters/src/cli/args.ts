@@ -1,0 +1,21 @@
+/** Small argument helpers for the paystate command: errors are values, rendered once by main. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as E from 'fp-ts/lib/Either.js';
+
+export class UsageError {
+  readonly _tag = 'UsageError';
+  constructor(readonly message: string) {}
+}
+
+export const parse = <T extends ParseArgsConfig['options']>(argv: readonly string[], options: T) =>
+  E.tryCatch(
+    () => parseArgs({ args: [...argv], options: options!, allowPositionals: true, strict: true }),
+    (e) => new UsageError(e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e)),
+  );
+
+export const oneOf = <A extends string>(name: string, value: string | undefined, allowed: readonly A[], fallback: A): E.Either<UsageError, A> =>
+  value === undefined
+    ? E.right(fallback)
+    : (allowed as readonly string[]).includes(value)
+      ? E.right(value as A)
+      : E.left(new UsageError(`--${name} must be one of ${allowed.join('|')}, got "${value}"`));
