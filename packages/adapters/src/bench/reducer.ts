@@ -55,9 +55,10 @@ export interface ReducerAttempt {
   /** Known refunds by refund_key (or `#` + Midtrans refund id). */
   readonly refunds: Readonly<Record<string, Money>>;
   readonly chargedBack: Money;
-  readonly transactionTime?: string;
-  readonly expiryTime?: string;
-  readonly settlementTime?: string;
+  /** Payload times as sent (GMT+7), the latest known. */
+  readonly transactionTime: string | undefined;
+  readonly expiryTime: string | undefined;
+  readonly settlementTime: string | undefined;
 }
 
 export interface ReducerFlag {
@@ -473,7 +474,8 @@ const claimOf = (o: ReducerState | undefined, a: ReducerAttempt, r: StatusReport
       ownRefunded = 0;
       for (const e of r.refunds) ownRefunded += e.amount;
     }
-    refunded = Math.max(a.refunded, ownRefunded ?? 0, refunds === a.refunds ? a.refunded : total(refunds));
+    // the known refunds never add up to more than `a.refunded`, so only new entries need a sum
+    refunded = Math.max(a.refunded, ownRefunded ?? 0, refunds === a.refunds ? 0 : total(refunds));
   }
   const ownChargedBack = r.chargebackAmount !== undefined ? r.chargebackAmount : r.status === 'chargeback' ? gross - refunded : undefined;
   const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
@@ -493,20 +495,6 @@ const claimOf = (o: ReducerState | undefined, a: ReducerAttempt, r: StatusReport
   };
 };
 
-/** The attempt's times, updated from a report. */
-const timed = (a: ReducerAttempt, r: StatusReport | undefined): ReducerAttempt => {
-  if (r === undefined) return a;
-  const t = r.transactionTime;
-  const x = r.expiryTime;
-  const s = r.settlementTime;
-  if (t === undefined && x === undefined && s === undefined) return a;
-  return {
-    ...a,
-    ...(t !== undefined ? { transactionTime: t } : {}),
-    ...(x !== undefined ? { expiryTime: x } : {}),
-    ...(s !== undefined ? { settlementTime: s } : {}),
-  };
-};
 
 /** Moves the attempt to the claimed state along `route`. */
 const advance = (a: ReducerAttempt, c: Claim, route: Route, what: string, reconciles: boolean): Judgement => {
@@ -522,20 +510,21 @@ const advance = (a: ReducerAttempt, c: Claim, route: Route, what: string, reconc
     if (skipped.length > 0) note = `, by way of ${skipped.join(', ')} (inferred)`;
   }
   const reversal = c.status === 'deny' && (from === 'settlement' || route.viaSettlement);
-  const attempt: ReducerAttempt = timed(
-    {
-      ...a,
-      status: c.status,
-      fraud: c.fraud,
-      seen: a.seen | route.seen,
-      challengeSeen: a.challengeSeen || route.challenged,
-      grossAmount: c.gross,
-      refunded: c.refunded,
-      refunds: c.refunds,
-      chargedBack: c.chargedBack,
-    },
-    c.report,
-  );
+  const r = c.report;
+  const attempt: ReducerAttempt = {
+    ...a,
+    status: c.status,
+    fraud: c.fraud,
+    seen: a.seen | route.seen,
+    challengeSeen: a.challengeSeen || route.challenged,
+    grossAmount: c.gross,
+    refunded: c.refunded,
+    refunds: c.refunds,
+    chargedBack: c.chargedBack,
+    transactionTime: r?.transactionTime ?? a.transactionTime,
+    expiryTime: r?.expiryTime ?? a.expiryTime,
+    settlementTime: r?.settlementTime ?? a.settlementTime,
+  };
   return {
     outcome: 'applied',
     code: 'transition',
@@ -619,7 +608,7 @@ const openAttempt = (o: ReducerState, r: StatusReport, code: string, what: strin
   const fraud = r.fraud ?? null;
   const target = pairCode(r.status, fraud);
   const way = reducerRoute(START, target);
-  if (way === null || way.steps.length === 0) return judgement('illegal', 'unreachable', `${what} cannot open an attempt at ${nameOf(r.status, fraud)}`, o.orderId);
+  if (way === null || way.steps.length === 0) return judgement('illegal', 'unreachable', `${what} cannot open an attempt at ${nameOf(r.status, fraud)}`, tid);
   const direct = way.steps.length === 1 && isOpening(r.status);
   const blank: ReducerAttempt = {
     transactionId: tid,
@@ -634,9 +623,12 @@ const openAttempt = (o: ReducerState, r: StatusReport, code: string, what: strin
     refunded: 0,
     refunds: {},
     chargedBack: 0,
+    transactionTime: r.transactionTime,
+    expiryTime: r.expiryTime,
+    settlementTime: r.settlementTime,
   };
   const c = claimOf(o, blank, r);
-  if (c.kind !== 'claim') return c;
+  if ('outcome' in c) return c;
   const skipped: string[] = [];
   for (let i = 0; i < way.steps.length - 1; i++) if (txAt(way.steps[i]!) !== r.status) skipped.push(pairName(way.steps[i]!));
   return {
@@ -645,7 +637,7 @@ const openAttempt = (o: ReducerState, r: StatusReport, code: string, what: strin
     reason: `${what} opens attempt ${tid} at ${nameOf(r.status, fraud)}${money(c.refunded, c.chargedBack)}${skipped.length > 0 ? `, by way of ${skipped.join(', ')} (inferred)` : ''}`,
     tid,
     flags: r.status === 'deny' && way.viaSettlement ? REVERSAL_FLAGS : NO_FLAGS,
-    attempt: timed({ ...blank, fraud, refunded: c.refunded, refunds: c.refunds, chargedBack: c.chargedBack }, r),
+    attempt: { ...blank, fraud, refunded: c.refunded, refunds: c.refunds, chargedBack: c.chargedBack },
   };
 };
 
@@ -695,7 +687,7 @@ const onReport = (o: ReducerState, r: StatusReport, what: ReportKind): Judgement
   const wrong = amountCheck(o, a, r);
   if (wrong !== undefined) return wrong;
   const c = claimOf(o, a, r);
-  if (c.kind !== 'claim') return c;
+  if ('outcome' in c) return c;
   return judge(a, c, what, what === 'status response');
 };
 
@@ -776,10 +768,13 @@ const onAction = (o: ReducerState, obs: ActionResponse): Judgement => {
   if (!allowedOnPath(a, action)) {
     const success = r !== undefined && r.statusCode !== '202';
     const result = success ? pairCode(r.status, r.fraud ?? a.fraud) : -1;
-    if (!success || !allowedOnWay(action, pairCode(a.status, a.fraud), result)) {
-      // DOMAIN §4/§6: "a late approve answer after settlement" is stale, so the way may start
-      // anywhere on the attempt's history: from its origin (the engine only looks ahead).
-      if (success && allowedOnWay(action, pairCode(a.originStatus, a.originFraud), result)) provenByAnswer = true;
+    const here = pairCode(a.status, a.fraud);
+    if (!success || !allowedOnWay(action, here, result)) {
+      // DOMAIN §4/§6: an action allowed earlier and answered after the state moved on is stale or
+      // a duplicate ("a late approve answer after settlement"): the answer proves the way from the
+      // attempt's origin went through a state allowing it, when the answered state lies behind
+      // (or at) the current one. The engine only looks ahead of the current state.
+      if (success && reducerRoute(result, here) !== null && allowedOnWay(action, pairCode(a.originStatus, a.originFraud), result)) provenByAnswer = true;
       else
         return judgement(
           'illegal',
@@ -790,9 +785,10 @@ const onAction = (o: ReducerState, obs: ActionResponse): Judgement => {
     }
   }
   const decided = actionAnswer(o, a, obs, r, err);
-  return provenByAnswer && decided.outcome !== 'illegal' && decided.outcome !== 'rejected'
-    ? { ...decided, code: PROVEN_BY_ANSWER, reason: `${decided.reason} (its answer proves ${action} was allowed on the way)` }
-    : decided;
+  if (!provenByAnswer) return decided;
+  return decided.outcome === 'stale' || decided.outcome === 'duplicate'
+    ? { ...decided, code: PROVEN_BY_ANSWER, reason: `${decided.reason}; the answer proves ${action} was allowed earlier on the way` }
+    : judgement('illegal', 'action_not_allowed', `${action} was not allowed anywhere on this attempt's path, now ${describe(a)}`, id);
 };
 
 const actionAnswer = (
@@ -843,14 +839,14 @@ const actionAnswer = (
       if (r.grossAmount !== captured && r.grossAmount !== a.authorizedAmount)
         return rejectedIn(o, id, 'amount_mismatch', `capture answer gross_amount ${displayAmount(r.grossAmount)} is neither the capture nor the authorization`);
       const c = claimOf(o, a, r);
-      if (c.kind !== 'claim') return c;
+      if ('outcome' in c) return c;
       return judge(a, a.status === 'authorize' || a.status === 'pending' ? { ...c, gross: captured } : c, what, false);
     }
     default: {
       const wrong = amountCheck(o, a, r);
       if (wrong !== undefined) return wrong;
       const c = claimOf(o, a, r);
-      if (c.kind !== 'claim') return c;
+      if ('outcome' in c) return c;
       return judge(a, c, what, false);
     }
   }
@@ -978,14 +974,10 @@ const record = (o: ReducerState | undefined, orderId: string | undefined, j: Jud
     const i = attempts.findIndex((x) => x.transactionId === next.transactionId);
     attempts = i < 0 ? [...attempts, next] : attempts.map((x, k) => (k === i ? next : x));
   }
-  return {
-    ...s,
-    version: at + 1,
-    attempts,
-    flags,
-    ...(j.requestedAmount !== undefined ? { requestedAmount: j.requestedAmount } : {}),
-    ...(j.reconciles === true ? { reconciledAt: at } : {}),
-  };
+  const after: ReducerState = { ...s, version: at + 1, attempts, flags };
+  // a charge request changes the requested amount; a status response reconciles the flags before it
+  if (j.requestedAmount !== undefined) return { ...after, requestedAmount: j.requestedAmount };
+  return j.reconciles === true ? { ...after, reconciledAt: at } : after;
 };
 
 /** Classifies one observation against one order's state and applies it. Pure. */

@@ -1,0 +1,12 @@
+export { createIngestor, fingerprintOf, foldStream, streamIdOf, orderIdOfStream, OBSERVATION_EVENT } from './ingest';
+export type { Ingestor, IngestorOptions, IngestOptions, IngestResult, IngestError, RawObservation, StoredObservation } from './ingest';
+export { createGroupCommit } from './groupCommit';
+export type { GroupCommit } from './groupCommit';
+export { businessChanges, BUSINESS_CHANGES } from './changes';
+export type { BusinessChangeKind } from './changes';
+export { subscribe } from './subscription';
+export type { BusinessChange, SubscribeOptions, Subscription } from './subscription';
+export { createPaymentsProjection, rebuildPayments, paymentRow } from './projection';
+export type { PaymentsProjection, PaymentRow } from './projection';
+export { createPaystate, openPaystate } from './paystate';
+export type { Paystate, PaystateOptions, Payment } from './paystate';

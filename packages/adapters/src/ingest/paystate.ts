@@ -1,0 +1,85 @@
+/**
+ * The one entry point an order system calls: record charges, ingest notifications, ask about a
+ * payment, and subscribe to business changes.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { answersFor, type Observation, type OrderState, type PaymentAnswers } from '@paystate/engine';
+import { invalidJson } from '../midtrans/index';
+import { openStore, type EventStore, type StoreError } from '../store/index';
+import { createIngestor, type IngestError, type IngestResult, type Ingestor, type RawObservation } from './ingest';
+import { subscribe, type BusinessChange, type SubscribeOptions, type Subscription } from './subscription';
+import { summarizeOrder, type OrderSummary } from '../replay/index';
+
+export interface Payment {
+  readonly orderId: string;
+  readonly state: OrderState;
+  readonly summary: OrderSummary;
+  readonly answers: PaymentAnswers;
+}
+
+export interface Paystate {
+  /** Records the charge request you sent and, when you have it, Midtrans' answer. */
+  recordCharge(request: unknown, response?: unknown): TE.TaskEither<IngestError, IngestResult>;
+  /** Records a notification body exactly as received (verifies its signature first). */
+  ingestNotification(rawBody: string, options?: { readonly receivedAt?: string }): TE.TaskEither<IngestError, IngestResult>;
+  /** Records any observation in the replay format. */
+  ingest(line: RawObservation, options?: { readonly receivedAt?: string; readonly rawBody?: string }): TE.TaskEither<IngestError, IngestResult>;
+  /** The payment's state and business answers, by order_id or transaction_id. */
+  payment(id: string): TE.TaskEither<IngestError, Payment | undefined>;
+  /** Hands each business change to the handler once per stream version; checkpoints durably. */
+  subscribe(handler: (change: BusinessChange) => Promise<void>, options: SubscribeOptions): Subscription;
+  readonly ingestor: Ingestor;
+  readonly store: EventStore;
+  close(): Promise<void>;
+}
+
+export interface PaystateOptions {
+  readonly store: EventStore;
+  readonly serverKey: string;
+  readonly clock?: () => Date;
+}
+
+const notJson = (rawBody: string, cause: unknown): Observation => ({
+  kind: 'invalid',
+  received: 'notification',
+  reason: invalidJson(cause, rawBody).message,
+});
+
+export const createPaystate = (options: PaystateOptions): Paystate => {
+  const ingestor = createIngestor(options);
+  const { store } = options;
+  const payment = (id: string): TE.TaskEither<IngestError, Payment | undefined> =>
+    TE.chain((orderId: string | undefined) =>
+      orderId === undefined
+        ? TE.right(undefined)
+        : TE.map((state: OrderState | undefined) =>
+            state === undefined ? undefined : { orderId, state, summary: summarizeOrder(state), answers: answersFor(state) },
+          )(ingestor.load(orderId)),
+    )(ingestor.resolveOrder(id));
+  return {
+    ingestor,
+    store,
+    recordCharge: (request, response) =>
+      TE.chain((first: IngestResult) =>
+        response === undefined || first.outcome === 'rejected' ? TE.right(first) : ingestor.ingest({ kind: 'charge_response', payload: response, request: { method: 'POST', path: '/v2/charge', body: request } }),
+      )(ingestor.ingest({ kind: 'charge_request', payload: request })),
+    ingestNotification: (rawBody, opts = {}) => {
+      const parsed = E.tryCatch(() => JSON.parse(rawBody) as unknown, (e) => e);
+      const line: RawObservation = { kind: 'notification', payload: E.isRight(parsed) ? parsed.right : rawBody };
+      return ingestor.ingest(line, {
+        rawBody,
+        ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}),
+        ...(E.isLeft(parsed) ? { observation: notJson(rawBody, parsed.left) } : {}),
+      });
+    },
+    ingest: (line, opts) => ingestor.ingest(line, opts),
+    payment,
+    subscribe: (handler, opts) => subscribe(store, handler, opts),
+    close: () => store.close(),
+  };
+};
+
+/** Opens a store from a URL (`memory:`, `sqlite:FILE`, `postgres://...`) and creates paystate on it. */
+export const openPaystate = (url: string, serverKey: string): TE.TaskEither<StoreError, Paystate> =>
+  TE.map((store: EventStore) => createPaystate({ store, serverKey }))(openStore(url));
