@@ -1,5 +1,6 @@
 /** The benchmark sections `pnpm bench` runs, in order. */
 import { runCompiledFold, runXstateFold, type FoldRun } from './fold';
+import { runReducerFold } from './reducer';
 import { foldWorkload } from './workload';
 
 export interface BenchContext {
@@ -25,7 +26,6 @@ const fold: BenchSection = {
     const t0 = Date.now();
     const w = foldWorkload(size);
     ctx.log(`workload: ${w.observations.length.toLocaleString('en-US')} observations over ${w.orders.toLocaleString('en-US')} orders (generated in ${Date.now() - t0} ms)`);
-    const { runReducerFold } = await import('./reducer');
     const compiled: FoldRun[] = [];
     const reducer: FoldRun[] = [];
     // Alternate the two fast folds so both see the same machine state; keep each one's best run.

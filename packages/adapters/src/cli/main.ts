@@ -7,6 +7,7 @@ import { DIAGRAM_MACHINES, toDot, toMermaid } from '@paystate/engine';
 import * as E from 'fp-ts/lib/Either.js';
 import { readReplayInput, renderTable, replayLines } from '../replay/index';
 import { oneOf, parse, UsageError } from './args';
+import { demo } from './demo';
 
 export interface Io {
   readonly stdout: (s: string) => void;
@@ -22,6 +23,8 @@ commands:
       explain a log of Midtrans observations (NDJSON replay format, or a scenario file)
   diagram [--machine transaction|fraud] [--format mermaid|dot]
       print a state diagram generated from the machines
+  demo
+      record documented payment histories in the embedded store and explain them
 `;
 
 const readInput = (file: string | undefined, io: Io): E.Either<UsageError, string> =>
@@ -62,7 +65,7 @@ const diagram = (argv: readonly string[], io: Io): E.Either<UsageError, number> 
 
 export type Command = (argv: readonly string[], io: Io) => E.Either<UsageError, number> | Promise<E.Either<UsageError, number>>;
 
-export const COMMANDS: Record<string, Command> = { replay, diagram };
+export const COMMANDS: Record<string, Command> = { replay, diagram, demo };
 
 /** Runs the command line; resolves to the exit code. */
 export const run = async (argv: readonly string[], io: Io): Promise<number> => {

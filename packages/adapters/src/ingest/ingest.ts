@@ -135,7 +135,7 @@ const targetOf = (o: Observation): string | undefined =>
 export const createIngestor = (options: IngestorOptions): Ingestor => {
   const { store, serverKey } = options;
   const clock = options.clock ?? (() => new Date());
-  const maxRetries = options.maxRetries ?? 20;
+  const maxRetries = options.maxRetries ?? 50;
   const commits: GroupCommit = createGroupCommit(store);
   /** Decided state per stream, caught up by reading only the events after its version. */
   const cache = new Map<string, CacheEntry>();
@@ -182,6 +182,22 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       i >= candidates.length ? TE.right(undefined) : TE.chain((found: string | undefined) => (found !== undefined ? TE.right(found) : tryNext(i + 1)))(resolveOrder(candidates[i]!));
     return tryNext(0);
   };
+
+  /** In one process, observations of one order are decided one after another; across processes the expected version guards. */
+  const queues = new Map<string, Promise<unknown>>();
+  const serialized = <A>(orderId: string | undefined, task: TE.TaskEither<StoreError, A>): TE.TaskEither<StoreError, A> =>
+    orderId === undefined
+      ? task
+      : () => {
+          const previous = queues.get(orderId) ?? Promise.resolve();
+          const run = previous.then(task, task);
+          const tail = run.then(() => undefined);
+          queues.set(orderId, tail);
+          void tail.then(() => {
+            if (queues.get(orderId) === tail) queues.delete(orderId);
+          });
+          return run;
+        };
 
   const reject = (line: RawObservation, receivedAt: string, rawBody: string | undefined, d: Decision, orderId: string | undefined, known: boolean) =>
     TE.chain(({ id }: { id: number }) =>
@@ -232,18 +248,23 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
             }
             return TE.left(appended.left);
           }
-          const stored = appended.right.events[0] ?? appended.right.alreadyRecorded[0];
-          if (appended.right.events.length === 0) cache.delete(streamId);
+          if (appended.right.events.length === 0) {
+            // Another delivery of the same observation was applied first: decide again against
+            // the stream it wrote, so this delivery is kept too (as the duplicate it now is).
+            cache.delete(streamId);
+            if (tries < maxRetries) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1);
+            return TE.left({ _tag: 'StoreFailed', cause: `could not record a redelivery on ${streamId} after ${tries} tries` } as StoreError);
+          }
+          const stored = appended.right.events[0]!;
           return TE.map((state: OrderState | undefined): IngestResult => {
-            const effective = appended.right.events.length === 0 ? ({ ...decision, outcome: 'duplicate', reason: `already recorded: ${decision.reason}` } as Decision) : decision;
             return {
-              outcome: effective.outcome,
-              reason: effective.reason,
-              decision: effective,
+              outcome: decision.outcome,
+              reason: decision.reason,
+              decision,
               orderId: target,
               state,
               answers: answersFor(state),
-              ...(stored !== undefined ? { position: stored.position } : {}),
+              position: stored.position,
             };
           })(load(target));
         })(
@@ -266,7 +287,9 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
       const obs = opts.observation ?? toObservation(line, { serverKey });
       const fingerprint = fingerprintOf(line, opts.rawBody);
-      return TE.chain((orderId: string | undefined) => attempt(line, obs, orderId, receivedAt, opts.rawBody, fingerprint, 0))(resolve(obs));
+      return TE.chain((orderId: string | undefined) =>
+        serialized(orderId, attempt(line, obs, orderId, receivedAt, opts.rawBody, fingerprint, 0)),
+      )(resolve(obs));
     },
   };
 };
