@@ -266,11 +266,6 @@ export const makeDecide = (path: PathFinder) => {
     const refunded = r.status === 'refund' ? gross : Math.max(a.refunded, ownRefunded ?? 0, listed);
     const ownChargedBack = r.chargebackAmount ?? (r.status === 'chargeback' ? gross - refunded : undefined);
     const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
-    if (refunded + chargedBack > gross)
-      return fail_(
-        'inconsistent_amounts',
-        `refunds (${displayAmount(refunded)}) and chargebacks (${displayAmount(chargedBack)}) would exceed gross_amount ${displayAmount(gross)}`,
-      );
     return pass({
       pair: pairOf(r.status, r.fraud ?? a.fraud),
       gross,
@@ -320,7 +315,11 @@ export const makeDecide = (path: PathFinder) => {
       });
     };
     const here = (): string => pairName(a.pair) + amountNote(a);
-    if (t.pair === a.pair) {
+    // Refunds and chargebacks together can never exceed the gross amount: such a state is never applied.
+    const overdrawn = t.refunded + t.chargedBack > t.gross;
+    if (overdrawn) {
+      // fall through to stale / illegal
+    } else if (t.pair === a.pair) {
       if (sameMoney)
         return ownBehind
           ? keep('stale', 'behind_current', `${what} states an older amount than ${here()}`)
@@ -378,6 +377,8 @@ export const makeDecide = (path: PathFinder) => {
     };
     const t = reportTarget(o, blank, r);
     if (!t.ok) return t.decision;
+    if (t.value.refunded + t.value.chargedBack > t.value.gross)
+      return make('illegal', 'inconsistent_amounts', `${what} states refunds and chargebacks above gross_amount ${displayAmount(t.value.gross)}`, o.orderId, tid);
     const inferred = steps.slice(0, -1).filter((p) => txOf(p) !== r.status);
     const attempt: AttemptState = {
       ...blank,
@@ -499,6 +500,35 @@ export const makeDecide = (path: PathFinder) => {
         o.orderId,
         id,
       );
+    // The amount and key preconditions (DOMAIN §6) are part of "allowed", whatever Midtrans answered.
+    const requested = obs.request.amount;
+    if (obs.action === 'capture' && requested !== undefined && requested > a.authorizedAmount)
+      return make(
+        'illegal',
+        'capture_exceeds_authorized',
+        `capture of ${displayAmount(requested)} exceeds the authorized ${displayAmount(a.authorizedAmount)}${error !== undefined ? `; Midtrans answered ${error.statusCode}` : ''}`,
+        o.orderId,
+        id,
+      );
+    if ((obs.action === 'refund' || obs.action === 'direct_refund') && error !== undefined) {
+      if (requested !== undefined && requested > a.grossAmount)
+        return make(
+          'illegal',
+          'refund_exceeds_remaining',
+          `refund of ${displayAmount(requested)} exceeds what was ever refundable (${displayAmount(a.grossAmount)}); Midtrans answered ${error.statusCode}`,
+          o.orderId,
+          id,
+        );
+      const key = obs.request.refundKey;
+      if (key !== undefined && a.refunds[key] !== undefined && requested !== undefined && a.refunds[key] !== requested)
+        return make(
+          'illegal',
+          'refund_key_reused',
+          `refund_key ${key} was used for ${displayAmount(a.refunds[key]!)}; a new refund of ${displayAmount(requested)} may not reuse it; Midtrans answered ${error.statusCode}`,
+          o.orderId,
+          id,
+        );
+    }
     if (error !== undefined && !(obs.action === 'expire' && error.statusCode === '407')) {
       const code = Number(error.statusCode);
       const is4xx = code >= 400 && code < 500;

@@ -265,6 +265,10 @@ describe('actions and their preconditions (DOMAIN §6)', () => {
     given(pay.charged('authorize', 'accept')).when(pay.acted('capture', 'capture', 'accept', { requestAmount: 200_000_00 })).then({ outcome: 'illegal' });
   });
 
+  test('a capture above the authorized amount is illegal even when Midtrans refused it (the amount precondition never held)', () => {
+    given(pay.charged('authorize', 'accept')).when(pay.refused('capture', '412', undefined, { amount: 200_000_00 })).then({ outcome: 'illegal', transaction_status: 'authorize' });
+  });
+
   test('capture answered 202 deny is a bank decline: ignored, stays authorize', () => {
     given(pay.charged('authorize', 'accept'))
       .when(pay.acted('capture', 'deny', 'accept', { statusCode: '202' }))
@@ -296,6 +300,26 @@ describe('actions and their preconditions (DOMAIN §6)', () => {
       given(...settled, r1)
         .when(small.acted('refund', 'partial_refund', undefined, { refundAmount: 6_000_00, refundKey: 'a' }))
         .then({ outcome: 'illegal', refunded: 5_000_00, reason: 'refund_key a' });
+    });
+
+    test('a refused new refund request that reuses a refund_key is illegal; the same request refused again is ignored', () => {
+      const r1 = small.acted('refund', 'partial_refund', undefined, { refundAmount: 5_000_00, refundKey: 'a' });
+      const reuse = small.refused('refund', '406', 'Duplicate refund ID', { amount: 6_000_00, refundKey: 'a' });
+      given(...settled, r1).when(reuse).then({ outcome: 'illegal', flags: ['illegal_observation'] });
+      const again = small.refused('refund', '406', 'Duplicate refund ID', { amount: 5_000_00, refundKey: 'a' });
+      given(...settled, r1).when(again).then({ outcome: 'ignored', flags: ['action_refused'] });
+    });
+
+    test('a refused refund larger than the gross amount is illegal; one larger than what remains now is ignored', () => {
+      const r1 = small.acted('refund', 'partial_refund', undefined, { refundAmount: 25_000_00, refundKey: 'a' });
+      given(...settled, r1).when(small.refused('refund', '414', undefined, { amount: 31_000_00 })).then({ outcome: 'illegal' });
+      given(...settled, r1).when(small.refused('refund', '414', undefined, { amount: 6_000_00 })).then({ outcome: 'ignored' });
+    });
+
+    test('a refund after a full chargeback is illegal, never applied', () => {
+      given(...settled, small.notified('chargeback', 'accept'))
+        .when(small.notified('refund', 'accept', { refundAmount: 30_000_00 }))
+        .then({ outcome: 'illegal', transaction_status: 'chargeback', refunded: 0, flags: ['illegal_observation'] });
     });
 
     test('a refund above what remains is illegal', () => {

@@ -4,7 +4,7 @@
  */
 import type { ActionName } from '../actions';
 import type { Money } from '../money';
-import type { Observation, RefundEntry, StatusReport } from '../observation';
+import type { ActionRequest, Observation, RefundEntry, StatusReport } from '../observation';
 import { notificationStatusCodes, type FraudStatus, type TransactionStatus } from '../status';
 
 export interface PaymentFixtureOptions {
@@ -93,12 +93,12 @@ export const paymentFixture = (opts: PaymentFixtureOptions = {}) => {
       },
       answer: { report: report(status, fraud, { ...actionStatusCode(action), ...x }) },
     }),
-    refused: (action: ActionName, statusCode: string, message?: string): Observation => ({
+    refused: (action: ActionName, statusCode: string, message?: string, request: ActionRequest = {}): Observation => ({
       kind: 'action_response',
       action,
       orderId,
       targetId: orderId,
-      request: {},
+      request,
       answer: { error: { statusCode, ...(message !== undefined ? { message } : {}) } },
     }),
     callback: (status: TransactionStatus): Observation => ({ kind: 'callback_3ds', orderId, transactionId, status }),
