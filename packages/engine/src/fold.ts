@@ -287,7 +287,8 @@ export const makeDecide = (path: PathFinder) => {
     const reconciles = extra.reconciles === true ? RECONCILES : undefined;
     const keep = (outcome: Outcome, code: ReasonCode, reason: string) =>
       make(outcome, code, reason, o.orderId, tid, reconciles !== undefined ? { effect: reconciles } : undefined);
-    const apply = (steps: readonly Pair[], reason: string): Decision => {
+    const apply = (steps: readonly Pair[], reason: string, target: Target = t): Decision => {
+      const t = target;
       let visited = a.visited;
       for (const p of steps) visited = addBit(visited, p);
       const fromTx = txOf(a.pair);
@@ -335,6 +336,22 @@ export const makeDecide = (path: PathFinder) => {
     const after = path(t.pair, a.pair);
     if (before !== undefined && after !== undefined && sameMoney)
       return keep('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here()}`);
+    // A report whose status is history but whose refunds (or chargebacks) are news: the money is
+    // applied from where the attempt is, so the result does not depend on the delivery order.
+    if (!overdrawn && before !== undefined && after !== undefined && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack) {
+      const fraud = fraudOf(a.pair);
+      const tx = txOf(a.pair);
+      const moved =
+        t.chargedBack > a.chargedBack
+          ? t.chargedBack >= t.gross ? 'chargeback' : 'partial_chargeback'
+          : t.refunded > a.refunded
+            ? t.refunded >= t.gross ? 'refund' : 'partial_refund'
+            : tx;
+      const q = pairOf(moved as TransactionStatus, fraud);
+      const steps = q === a.pair ? (hasSelfLoop(tx) ? [q] : undefined) : path(a.pair, q);
+      if (steps !== undefined)
+        return apply(steps, `${what} (${pairName(t.pair)}) is history, its money is not: ${pairName(a.pair)} → ${pairName(q)}${amountNote(t)}`, { ...t, pair: q });
+    }
     return make(
       'illegal',
       'no_legal_path',
@@ -491,7 +508,13 @@ export const makeDecide = (path: PathFinder) => {
     const result = success ? pairOf(report.status, report.fraud ?? a.fraud) : undefined;
     const allowedOnWay =
       result !== undefined &&
-      (ACTION_PAIRS.get(obs.action) ?? []).some((p) => p !== result && path(a.pair, p) !== undefined && path(p, result) !== undefined);
+      (ACTION_PAIRS.get(obs.action) ?? []).some(
+        (p) =>
+          p !== result &&
+          path(p, result) !== undefined &&
+          // ahead: the answer moves the attempt on; behind: a late answer to history skipped here
+          (path(a.pair, p) !== undefined || (path(a.origin, p) !== undefined && path(result, a.pair) !== undefined)),
+      );
     if (!allowedOnPath(a, obs.action) && !allowedOnWay)
       return make(
         'illegal',
@@ -612,9 +635,10 @@ export const makeDecide = (path: PathFinder) => {
       // The same refund seen again: judged against the state it already produced.
       return judge(o, a, { ...sameTarget(a), pair, ownRefunded: r.status === 'refund' ? a.grossAmount : undefined }, `${what} (refund ${key} again)`);
     }
-    // An earlier refund answered late, once a later one already moved the attempt on: history.
-    if (pair !== a.pair && path(a.pair, pair) === undefined && path(pair, a.pair) !== undefined)
-      return judge(o, a, { ...sameTarget(a), pair }, what);
+    // An earlier refund answered late, once a later one moved the attempt on: history, whose money
+    // still counts unless the attempt is already fully refunded (judge merges it where it is).
+    const behind = pair !== a.pair && path(a.pair, pair) === undefined && path(pair, a.pair) !== undefined;
+    if (behind && (a.status === 'refund' || amount > remaining)) return judge(o, a, { ...sameTarget(a), pair }, what);
     if (amount <= 0 || amount > remaining)
       return make(
         'illegal',
@@ -625,7 +649,7 @@ export const makeDecide = (path: PathFinder) => {
       );
     // `refund` means fully refunded, whatever refunds this attempt has not seen answered yet.
     const refunded = r.status === 'refund' ? a.grossAmount : a.refunded + amount;
-    if (r.status === 'partial_refund' && refunded >= a.grossAmount)
+    if (!behind && r.status === 'partial_refund' && refunded >= a.grossAmount)
       return make(
         'illegal',
         'inconsistent_amounts',

@@ -237,6 +237,21 @@ describe('actions and their preconditions (DOMAIN §6)', () => {
       .then({ outcome: 'stale', transaction_status: 'settlement' });
   });
 
+  test('a late approve answer is stale even when the challenge itself was never observed', () => {
+    given(pay.charged('capture'), pay.notified('settlement', 'accept'))
+      .when(pay.acted('approve', 'capture', 'accept'))
+      .then({ outcome: 'stale', flags: [], transaction_status: 'settlement' });
+  });
+
+  test('a refund reported after a later one that changed the verdict still counts (money never depends on delivery order)', () => {
+    const c = paymentFixture({ orderId: 'o-late', transactionId: 't-late', gross: 30_000_00 });
+    const base = [c.charged('capture', 'challenge'), c.notified('settlement', 'challenge')];
+    const a = c.notified('partial_refund', 'challenge', { refundAmount: 10_000_00, refunds: [{ key: 'r1', amount: 10_000_00 }] });
+    const b = c.acted('refund', 'partial_refund', 'accept', { refundAmount: 5_000_00, refundKey: 'r2' });
+    given(...base, a).when(b).then({ outcome: 'applied', refunded: 15_000_00, fraud_status: 'accept' });
+    given(...base, b).when(a).then({ outcome: 'applied', refunded: 15_000_00, fraud_status: 'accept' });
+  });
+
   test('cancel answered 412 after settlement: it was allowed before, so ignored and flagged action_refused', () => {
     given(pay.charged('capture', 'accept'), pay.notified('settlement', 'accept'))
       .when(pay.refused('cancel', '412', 'Merchant cannot modify the status of the transaction'))

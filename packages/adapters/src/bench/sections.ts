@@ -2,6 +2,8 @@
 import { runCompiledFold, runXstateFold, type FoldRun } from './fold';
 import { runReducerFold } from './reducer';
 import { foldWorkload } from './workload';
+import { projectionSection } from './projection';
+import { webhookSection } from './webhook';
 
 export interface BenchContext {
   readonly quick: boolean;
@@ -45,4 +47,4 @@ const fold: BenchSection = {
   },
 };
 
-export const SECTIONS: BenchSection[] = [fold];
+export const SECTIONS: BenchSection[] = [fold, webhookSection, projectionSection];
