@@ -22,11 +22,10 @@ export const FRAUD_NODES: readonly FraudNode[] = [START, ...FRAUD_STATUSES];
 export type Pair = number;
 export const PAIR_COUNT = TX_NODES.length * FRAUD_NODES.length;
 
-const TX_INDEX = new Map(TX_NODES.map((s, i) => [s, i]));
-const FRAUD_INDEX = new Map(FRAUD_NODES.map((s, i) => [s, i]));
+const TX_INDEX: Readonly<Record<string, number>> = Object.fromEntries(TX_NODES.map((s, i) => [s, i]));
+const FRAUD_INDEX: Readonly<Record<string, number>> = Object.fromEntries(FRAUD_NODES.map((s, i) => [s, i]));
 
-export const pairOf = (tx: TxNode, fraud: FraudNode | null): Pair =>
-  TX_INDEX.get(tx)! * FRAUD_NODES.length + FRAUD_INDEX.get(fraud ?? START)!;
+export const pairOf = (tx: TxNode, fraud: FraudNode | null): Pair => TX_INDEX[tx]! * FRAUD_NODES.length + FRAUD_INDEX[fraud ?? START]!;
 export const txOf = (p: Pair): TxNode => TX_NODES[Math.floor(p / FRAUD_NODES.length)]!;
 export const fraudOf = (p: Pair): FraudNode => FRAUD_NODES[p % FRAUD_NODES.length]!;
 export const START_PAIR: Pair = 0;
@@ -165,8 +164,10 @@ const REACH: readonly (readonly Pair[] | undefined)[] = Array.from({ length: PAI
 /** The compiled path finder: one array read. */
 export const compiledPath: PathFinder = (from, to) => REACH[from * PAIR_COUNT + to];
 
+const SELF_LOOPS: ReadonlySet<TxNode> = new Set(TX_NODES.filter((tx) => nextTransaction(tx, { type: tx as TransactionStatus, fraud: START }) === tx));
+
 /** A transaction status that may follow itself (a further partial refund or chargeback). */
-export const hasSelfLoop = (tx: TxNode): boolean => nextTransaction(tx, { type: tx as TransactionStatus, fraud: START }) === tx;
+export const hasSelfLoop = (tx: TxNode): boolean => SELF_LOOPS.has(tx);
 
 /** A pair from which no step leads anywhere: it absorbs every observation. */
 export const isTerminalPair = (p: Pair): boolean => PAIR_STEPS[p]!.length === 0 && !hasSelfLoop(txOf(p));

@@ -26,7 +26,7 @@ import {
   type StatusReport,
 } from './observation';
 import { notificationStatusCodes, OPENING_STATUSES, RETRYABLE_ENDINGS, START, type FraudStatus, type TransactionStatus } from './status';
-import type { AttemptState, Flag, FlagRecord, OrderState, Outcome, StatusPair } from './state';
+import { makeOrder, withAttempt, type AttemptState, type Flag, type FlagRecord, type OrderState, type Outcome, type StatusPair } from './state';
 import { planDeadlines } from './deadlines';
 
 // ---------------------------------------------------------------------------------------------
@@ -105,22 +105,29 @@ export const evolve = (order: OrderState | undefined, d: Decision): OrderState |
   let o = order;
   if (o === undefined) {
     if (d.effect?.open !== true || d.orderId === undefined) return undefined;
-    o = { orderId: d.orderId, version: 0, attempts: [], flags: [] };
+    o = makeOrder(d.orderId, 0, [], [], undefined, undefined);
   }
   const at = o.version;
-  const flags: readonly FlagRecord[] =
-    d.flags.length === 0 ? o.flags : [...o.flags, ...d.flags.map((flag) => ({ flag, at, reason: d.reason }))];
-  if (d.outcome === 'rejected') return flags === o.flags ? o : { ...o, flags };
+  let flags = o.flags;
+  if (d.flags.length > 0) {
+    const added: FlagRecord[] = [...flags];
+    for (const flag of d.flags) added.push({ flag, at, reason: d.reason });
+    flags = added;
+  }
+  if (d.outcome === 'rejected') return flags === o.flags ? o : makeOrder(o.orderId, o.version, o.attempts, flags, o.requestedAmount, o.reconciledAt);
   const e = d.effect;
   let attempts = o.attempts;
   if (e?.attempt !== undefined) {
-    const tid = e.attempt.transactionId;
-    const i = attempts.findIndex((a) => a.transactionId === tid);
-    attempts = i < 0 ? [...attempts, e.attempt] : attempts.map((a, j) => (j === i ? e.attempt! : a));
+    const next = e.attempt;
+    const i = attempts.findIndex((a) => a.transactionId === next.transactionId);
+    if (i < 0) attempts = [...attempts, next];
+    else {
+      const copy = attempts.slice();
+      copy[i] = next;
+      attempts = copy;
+    }
   }
-  const next: OrderState = { ...o, version: at + 1, attempts, flags };
-  const withAmount = e?.requestedAmount !== undefined ? { ...next, requestedAmount: e.requestedAmount } : next;
-  return e?.reconciles === true ? { ...withAmount, reconciledAt: at } : withAmount;
+  return makeOrder(o.orderId, at + 1, attempts, flags, e?.requestedAmount ?? o.requestedAmount, e?.reconciles === true ? at : o.reconciledAt);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -280,25 +287,18 @@ export const makeDecide = (path: PathFinder) => {
 
   // --- judging a claimed state against the attempt ------------------------------------------
 
-  const judge = (o: OrderState, a: AttemptState, t: Target, what: string, extra: { reconciles?: boolean } = {}): Decision => {
-    const tid = a.transactionId;
-    const sameMoney = t.refunded === a.refunded && t.chargedBack === a.chargedBack && t.gross === a.grossAmount;
-    const ownBehind = (t.ownRefunded ?? a.refunded) < a.refunded || (t.ownChargedBack ?? a.chargedBack) < a.chargedBack;
-    const reconciles = extra.reconciles === true ? RECONCILES : undefined;
-    const keep = (outcome: Outcome, code: ReasonCode, reason: string) =>
-      make(outcome, code, reason, o.orderId, tid, reconciles !== undefined ? { effect: reconciles } : undefined);
-    const apply = (steps: readonly Pair[], reason: string, target: Target = t): Decision => {
-      const t = target;
-      let visited = a.visited;
-      for (const p of steps) visited = addBit(visited, p);
-      const fromTx = txOf(a.pair);
-      const toTx = txOf(t.pair);
-      const inferred = steps.length <= 1 ? NO_STEPS : steps.slice(0, -1).filter((p) => txOf(p) !== fromTx && txOf(p) !== toTx);
-      const reversal = toTx === 'deny' && (fromTx === 'settlement' || steps.some((p) => txOf(p) === 'settlement'));
-      const f = fraudOf(t.pair);
-      const attempt: AttemptState = {
-        ...a,
-        ...t.times,
+  /** Applies a target reached by `steps` from the attempt's pair. */
+  const applyTarget = (o: OrderState, a: AttemptState, t: Target, steps: readonly Pair[], reason: string, reconciles: boolean): Decision => {
+    let visited = a.visited;
+    for (const p of steps) visited = addBit(visited, p);
+    const fromTx = txOf(a.pair);
+    const toTx = txOf(t.pair);
+    const inferred = steps.length <= 1 ? NO_STEPS : steps.slice(0, -1).filter((p) => txOf(p) !== fromTx && txOf(p) !== toTx);
+    const reversal = toTx === 'deny' && (fromTx === 'settlement' || steps.some((p) => txOf(p) === 'settlement'));
+    const f = fraudOf(t.pair);
+    const attempt = withAttempt(
+      a,
+      {
         status: toTx as TransactionStatus,
         fraud: f === START ? null : f,
         pair: t.pair,
@@ -307,14 +307,26 @@ export const makeDecide = (path: PathFinder) => {
         refunded: t.refunded,
         refunds: t.refunds,
         chargedBack: t.chargedBack,
-      };
-      const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
-      return make('applied', 'transition', note === '' ? reason : reason + note, o.orderId, tid, {
-        inferred: inferred.length === 0 ? NO_PAIRS : inferred.map(statusPair),
-        flags: reversal ? REVERSAL_FLAGS : NO_FLAGS,
-        effect: reconciles !== undefined ? { attempt, reconciles: true } : { attempt },
-      });
-    };
+      },
+      t.times,
+    );
+    const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
+    return make('applied', 'transition', note === '' ? reason : reason + note, o.orderId, a.transactionId, {
+      inferred: inferred.length === 0 ? NO_PAIRS : inferred.map(statusPair),
+      flags: reversal ? REVERSAL_FLAGS : NO_FLAGS,
+      effect: reconciles ? { attempt, reconciles: true } : { attempt },
+    });
+  };
+
+  const RECONCILE_EFFECT = { effect: RECONCILES };
+
+  const judge = (o: OrderState, a: AttemptState, t: Target, what: string, extra?: { reconciles?: boolean }): Decision => {
+    const tid = a.transactionId;
+    const sameMoney = t.refunded === a.refunded && t.chargedBack === a.chargedBack && t.gross === a.grossAmount;
+    const ownBehind = (t.ownRefunded ?? a.refunded) < a.refunded || (t.ownChargedBack ?? a.chargedBack) < a.chargedBack;
+    const reconciles = extra?.reconciles === true;
+    const keepExtra = reconciles ? RECONCILE_EFFECT : undefined;
+    const apply = (steps: readonly Pair[], reason: string, target: Target = t): Decision => applyTarget(o, a, target, steps, reason, reconciles);
     const here = (): string => pairName(a.pair) + amountNote(a);
     // Refunds and chargebacks together can never exceed the gross amount: such a state is never applied.
     const overdrawn = t.refunded + t.chargedBack > t.gross;
@@ -323,8 +335,8 @@ export const makeDecide = (path: PathFinder) => {
     } else if (t.pair === a.pair) {
       if (sameMoney)
         return ownBehind
-          ? keep('stale', 'behind_current', `${what} states an older amount than ${here()}`)
-          : keep('duplicate', 'same_state', `${what}: already ${here()}`);
+          ? make('stale', 'behind_current', `${what} states an older amount than ${here()}`, o.orderId, tid, keepExtra)
+          : make('duplicate', 'same_state', `${what}: already ${here()}`, o.orderId, tid, keepExtra);
       if (hasSelfLoop(txOf(a.pair)) && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack)
         return apply([t.pair], `${pairName(a.pair)} → ${pairName(t.pair)}${amountNote(t)}`);
     } else {
@@ -335,7 +347,7 @@ export const makeDecide = (path: PathFinder) => {
     const before = path(a.origin, t.pair);
     const after = path(t.pair, a.pair);
     if (before !== undefined && after !== undefined && sameMoney)
-      return keep('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here()}`);
+      return make('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here()}`, o.orderId, tid, keepExtra);
     // A report whose status is history but whose refunds (or chargebacks) are news: the money is
     // applied from where the attempt is, so the result does not depend on the delivery order.
     if (!overdrawn && before !== undefined && after !== undefined && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack) {
@@ -397,15 +409,20 @@ export const makeDecide = (path: PathFinder) => {
     if (t.value.refunded + t.value.chargedBack > t.value.gross)
       return make('illegal', 'inconsistent_amounts', `${what} states refunds and chargebacks above gross_amount ${displayAmount(t.value.gross)}`, o.orderId, tid);
     const inferred = steps.slice(0, -1).filter((p) => txOf(p) !== r.status);
-    const attempt: AttemptState = {
-      ...blank,
-      ...t.value.times,
-      fraud: r.fraud ?? null,
-      pair: target,
-      refunded: t.value.refunded,
-      refunds: t.value.refunds,
-      chargedBack: t.value.chargedBack,
-    };
+    const attempt = withAttempt(
+      blank,
+      {
+        status: r.status,
+        fraud: r.fraud ?? null,
+        pair: target,
+        visited,
+        grossAmount: blank.grossAmount,
+        refunded: t.value.refunded,
+        refunds: t.value.refunds,
+        chargedBack: t.value.chargedBack,
+      },
+      t.value.times,
+    );
     const reversal = r.status === 'deny' && steps.some((p) => txOf(p) === 'settlement');
     const note = inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '';
     return make('applied', code, `${what} opens attempt ${tid} at ${pairName(target)}${note}`, o.orderId, tid, {
@@ -445,15 +462,18 @@ export const makeDecide = (path: PathFinder) => {
         );
   };
 
-  const findAttempt = (o: OrderState, tid: string | undefined): AttemptState | undefined =>
-    tid === undefined ? o.attempts[o.attempts.length - 1] : o.attempts.find((a) => a.transactionId === tid);
+  const findAttempt = (o: OrderState, tid: string | undefined): AttemptState | undefined => {
+    if (tid === undefined) return o.attempts[o.attempts.length - 1];
+    for (const a of o.attempts) if (a.transactionId === tid) return a;
+    return undefined;
+  };
 
   const KIND_WORDS = { notification: 'notification', status_response: 'status response', charge_response: 'charge response' } as const;
 
   /** A notification, status response or charge response that states an attempt's state. */
   const onReport = (o: OrderState, r: StatusReport, kind: 'notification' | 'status_response' | 'charge_response'): Decision => {
     const latest = o.attempts[o.attempts.length - 1];
-    const a = o.attempts.find((x) => x.transactionId === r.transactionId);
+    const a = findAttempt(o, r.transactionId);
     if (kind === 'notification') {
       const bad = checkStatusCode(o, a, r);
       if (bad !== undefined) return bad;

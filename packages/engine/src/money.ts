@@ -33,6 +33,12 @@ export const formatAmount = (m: Money): string => {
 
 /** Human form with thousands separators: "145,000.00". */
 export const displayAmount = (m: Money): string => {
-  const [units, minor] = formatAmount(m).split('.');
-  return `${units!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${minor}`;
+  const minor = m % MINOR_PER_UNIT;
+  let units = String(Math.floor(m / MINOR_PER_UNIT));
+  let grouped = '';
+  while (units.length > 3) {
+    grouped = `,${units.slice(-3)}${grouped}`;
+    units = units.slice(0, -3);
+  }
+  return `${units}${grouped}.${minor < 10 ? '0' : ''}${minor}`;
 };

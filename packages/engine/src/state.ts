@@ -72,3 +72,48 @@ export const orderView = (o: OrderState | undefined): { transaction_status: Tran
 };
 
 export const hasFlag = (o: OrderState, f: Flag): boolean => o.flags.some((r) => r.flag === f);
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Builds an order with a fixed property order (one object shape on the hot path). */
+export const makeOrder = (
+  orderId: string,
+  version: number,
+  attempts: readonly AttemptState[],
+  flags: readonly FlagRecord[],
+  requestedAmount: Money | undefined,
+  reconciledAt: number | undefined,
+): OrderState => {
+  const o: Mutable<OrderState> = { orderId, version, attempts, flags };
+  if (requestedAmount !== undefined) o.requestedAmount = requestedAmount;
+  if (reconciledAt !== undefined) o.reconciledAt = reconciledAt;
+  return o;
+};
+
+/** An attempt with its fields replaced where given; built with a fixed property order. */
+export const withAttempt = (
+  a: AttemptState,
+  x: Pick<AttemptState, 'status' | 'fraud' | 'pair' | 'visited' | 'grossAmount' | 'refunded' | 'refunds' | 'chargedBack'>,
+  times: Partial<Pick<AttemptState, 'transactionTime' | 'expiryTime' | 'settlementTime'>>,
+): AttemptState => {
+  const out: Mutable<AttemptState> = {
+    transactionId: a.transactionId,
+    status: x.status,
+    fraud: x.fraud,
+    pair: x.pair,
+    origin: a.origin,
+    visited: x.visited,
+    authorizedAmount: a.authorizedAmount,
+    grossAmount: x.grossAmount,
+    refunded: x.refunded,
+    refunds: x.refunds,
+    chargedBack: x.chargedBack,
+  };
+  const t = times.transactionTime ?? a.transactionTime;
+  const e = times.expiryTime ?? a.expiryTime;
+  const s = times.settlementTime ?? a.settlementTime;
+  if (t !== undefined) out.transactionTime = t;
+  if (e !== undefined) out.expiryTime = e;
+  if (s !== undefined) out.settlementTime = s;
+  return out;
+};

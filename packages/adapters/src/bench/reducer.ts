@@ -34,7 +34,7 @@ import {
   type StatusReport,
   type TransactionStatus,
 } from '@paystate/engine';
-import type { FoldRun } from './fold';
+import { timeFold, type FoldRun } from './fold';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -1124,19 +1124,8 @@ export const createReducerLedger = (): ReducerLedger => {
 // ---------------------------------------------------------------------------------------------
 
 /** The same timing loop as `runCompiledFold`'s (bench/fold.ts). */
-const time = (events: readonly Observation[], foldOne: (o: Observation) => string): FoldRun => {
-  const counts = new Map<string, number>();
-  const t0 = process.hrtime.bigint();
-  for (const o of events) {
-    const outcome = foldOne(o);
-    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-  }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const checksum = [...counts.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ');
-  return { eps: Math.round(events.length / (ms / 1000)), events: events.length, ms: Math.round(ms), checksum };
-};
 
 export const runReducerFold = (events: readonly Observation[]): FoldRun => {
   const ledger = createReducerLedger();
-  return time(events, (o) => ledger.observe(o).outcome);
+  return timeFold(events, (o) => ledger.observe(o).outcome);
 };

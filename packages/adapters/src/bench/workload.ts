@@ -1,6 +1,7 @@
 /**
  * The fold benchmark's workload: one fixed, seeded stream of observations across many orders —
- * legal histories delivered with duplicates and reordering, interleaved, plus wild input.
+ * legal histories delivered with duplicates and reordering, interleaved, plus wild input —
+ * each observation a separate object as decoded from the wire.
  */
 import fc from 'fast-check';
 import type { Observation } from '@paystate/engine';
@@ -32,7 +33,8 @@ export const foldWorkload = (size: number, seed = 20261122): Workload => {
     while (window.length > 0 && out.length < size) {
       for (let i = 0; i < window.length && out.length < size; i++) {
         const next = window[i]!.shift();
-        if (next !== undefined) out.push(next);
+        // As the mapping module hands them over after JSON.parse: flat strings, regular shapes.
+        if (next !== undefined) out.push(JSON.parse(JSON.stringify(next)) as Observation);
       }
       for (let i = window.length - 1; i >= 0; i--) if (window[i]!.length === 0) window.splice(i, 1);
     }

@@ -1,0 +1,19 @@
+/**
+ * The Midtrans Core API client: asks the engine before acting, records every answer before
+ * returning it, and reports failures as tagged values.
+ */
+export { createCoreApiClient, MAX_IDEMPOTENCY_KEY_LENGTH, PRODUCTION_BASE_URL, SANDBOX_BASE_URL } from './client';
+export type { CaptureOptions, CoreApiAnswer, CoreApiClient, CoreApiClientOptions, CoreApiResult, RefundOptions } from './client';
+export { matchCoreApiError, refusedLocally, renderCoreApiError } from './errors';
+export type {
+  BadResponse,
+  CoreApiCall,
+  CoreApiError,
+  CoreApiStoreError,
+  MidtransError,
+  NetworkError,
+  RefusedLocally,
+  TimeoutError,
+} from './errors';
+export { createTransport, redactor } from './transport';
+export type { HttpAnswer, HttpRequest, Transport, TransportFailure, TransportOptions } from './transport';
