@@ -8,6 +8,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { readReplayInput, renderTable, replayLines } from '../replay/index';
 import { oneOf, parse, UsageError } from './args';
 import { demo } from './demo';
+import { ingestCommand } from './ingestCommand';
+import { inspect } from './inspect';
+import { serve } from './serve';
+import { simulator } from './simulator';
 
 export interface Io {
   readonly stdout: (s: string) => void;
@@ -25,6 +29,17 @@ commands:
       print a state diagram generated from the machines
   demo
       record documented payment histories in the embedded store and explain them
+  serve [--store URL] [--port N] [--host ADDR] [--server-key KEY]
+      receive Midtrans notifications: POST /notifications (or /), GET /health
+  ingest [--store URL] [--server-key KEY] [FILE|-]
+      record a log of observations (NDJSON replay format, or a scenario file) into the store, in order
+  inspect ORDER_ID [--store URL] [--format table|json]
+      one order from the store: every observation with outcome and reason, state, answers, deadlines
+  simulator [--port N] [--notify-url URL] [--server-key KEY] [--seed N] [--chaos duplicate,delay,reorder,drop] [--start ISO]
+      run a local Midtrans sandbox: Core API, test cards, 3DS page, signed notifications, a clock to advance
+
+  --store sqlite:FILE|postgres://...  defaults to $PAYSTATE_STORE, else sqlite:paystate.db
+  the server key comes from --server-key or MIDTRANS_SERVER_KEY
 `;
 
 const readInput = (file: string | undefined, io: Io): E.Either<UsageError, string> =>
@@ -65,7 +80,7 @@ const diagram = (argv: readonly string[], io: Io): E.Either<UsageError, number> 
 
 export type Command = (argv: readonly string[], io: Io) => E.Either<UsageError, number> | Promise<E.Either<UsageError, number>>;
 
-export const COMMANDS: Record<string, Command> = { replay, diagram, demo };
+export const COMMANDS: Record<string, Command> = { replay, diagram, demo, serve, ingest: ingestCommand, inspect, simulator };
 
 /** Runs the command line; resolves to the exit code. */
 export const run = async (argv: readonly string[], io: Io): Promise<number> => {
@@ -91,14 +106,17 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
   }
 };
 
-if (require.main === module) {
+/** Runs the command line of this process and sets its exit code. */
+export const main = (): Promise<void> => {
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     readStdin: () => readFileSync(0, 'utf8'),
     env: process.env,
   };
-  void run(process.argv.slice(2), io).then((code) => {
+  return run(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });
-}
+};
+
+if (require.main === module) void main();

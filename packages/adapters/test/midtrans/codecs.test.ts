@@ -20,7 +20,7 @@ import {
 import type { DecodeError } from '../../src/midtrans/decodeError';
 import { invalidJson, renderDecodeErrors } from '../../src/midtrans/decodeError';
 import { CODEC_CASES, unknownFieldsArb } from './arbitraries';
-import { DELIBERATELY_BROKEN, loadCorpus } from './corpus';
+import { DELIBERATELY_BROKEN, expectedWellFormed, loadCorpus } from './corpus';
 import type { CorpusEvent } from './corpus';
 
 const RUNS = { numRuns: 1000 };
@@ -78,6 +78,10 @@ describe('corpus payloads', () => {
         if (broken !== undefined && !broken.startsWith('signature_key')) {
           it(`event ${i} (${event.kind}) fails with "${broken}"`, () => {
             expect(messagesOf(decodeEvent(event))).toEqual([broken]);
+          });
+        } else if (!expectedWellFormed(scenario, i)) {
+          it(`event ${i} (${event.kind}), expected not to be applied, decodes or fails without throwing`, () => {
+            expect(() => decodeEvent(event)).not.toThrow();
           });
         } else {
           it(`event ${i} (${event.kind}) decodes, keeping every field`, () => {

@@ -1,8 +1,9 @@
-// Prints the closing line `N passed, N failed` (tests, not files) after jest's own summary.
+// Prints the closing line `N passed, N failed` (tests, not files) as the very last line of the run.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(`\n${results.numPassedTests} passed, ${failed} failed\n`);
+    const line = `${results.numPassedTests} passed, ${failed} failed\n`;
+    process.once('exit', () => process.stdout.write(line));
   }
 }
 module.exports = SummaryReporter;
