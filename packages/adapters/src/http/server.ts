@@ -1,0 +1,81 @@
+/**
+ * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`, a
+ * log entry per request, and a graceful stop that finishes the requests in flight.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Paystate } from '../ingest/index';
+import type { EventStore } from '../store/index';
+import { httpAnswer, type HttpAnswer } from './answer';
+import { createWebhookHandler, logEntry, pathOf, writeAnswer, type WebhookOptions } from './webhook';
+
+export const NOTIFICATION_PATHS: readonly string[] = ['/notifications', '/'];
+
+/** 200 `{"status":"ok"}` when the store answers a read, 503 otherwise. */
+export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint'>): Promise<HttpAnswer> => {
+  const read = await store.getCheckpoint('paystate.health')().catch(() => E.left(undefined));
+  const ok = E.isRight(read);
+  return {
+    status: ok ? 200 : 503,
+    body: ok ? { status: 'ok' } : { status: 'unavailable', reason: 'the event store does not answer' },
+    headers: {},
+    outcome: null,
+    code: ok ? 'health_ok' : 'health_unavailable',
+    orderId: null,
+  };
+};
+
+/** A `node:http` server for paystate's webhook and health check (not listening yet). */
+export const createPaystateServer = (paystate: Pick<Paystate, 'ingestNotification' | 'store'>, options: WebhookOptions = {}): Server => {
+  const webhook = createWebhookHandler(paystate, options);
+  const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
+    writeAnswer(res, a);
+    options.onRequest?.(logEntry(req, a, startedAt));
+  };
+  const server = createServer((req, res) => {
+    const startedAt = process.hrtime.bigint();
+    const path = pathOf(req);
+    if (NOTIFICATION_PATHS.includes(path)) {
+      void webhook(req, res);
+      return;
+    }
+    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      void healthAnswer(paystate.store).then((a) => answer(req, res, a, startedAt));
+      return;
+    }
+    answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);
+  });
+  // Bound slow clients: a notification is small and arrives at once.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  return server;
+};
+
+/** Starts listening; resolves to the bound port (0 picks a free one), or the listen error. */
+export const listen = (server: Server, port: number, host: string): Promise<E.Either<Error, number>> =>
+  new Promise((resolve) => {
+    const onError = (e: Error) => resolve(E.left(e));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(E.right((server.address() as AddressInfo).port));
+    });
+  });
+
+/** Stops accepting connections, lets requests in flight finish (closing idle keep-alive connections), and after `graceMs` closes what is left. */
+export const stopServer = (server: Server, graceMs = 10_000): Promise<void> =>
+  new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    const idle = setInterval(() => server.closeIdleConnections(), 25);
+    const hard = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(hard);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });

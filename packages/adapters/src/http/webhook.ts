@@ -1,0 +1,136 @@
+/**
+ * The Midtrans notification webhook on plain `node:http`: read the exact raw body (at most
+ * 64 KiB), hand it to `paystate.ingestNotification`, answer from the one status table once the
+ * outcome is durable, and report each request to a log hook that never sees the body.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Paystate } from '../ingest/index';
+import { httpAnswer, type HttpAnswer, type WebhookEvent } from './answer';
+import { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
+
+// -------------------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------------------
+
+/** One request as the log records it: no body, no headers, no key. */
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly outcome: string | null;
+  readonly code: string | null;
+  readonly order_id: string | null;
+  readonly ms: number;
+}
+
+export interface WebhookOptions {
+  /** The largest body accepted, in bytes (default 64 KiB); a larger one is answered 413 unread. */
+  readonly maxBodyBytes?: number;
+  /** Called once per answered request. */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** A `node:http` request handler; `preread` is the raw body when a framework already read it. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, preread?: Buffer) => Promise<void>;
+
+export interface NotificationReceiver {
+  /** Ingests one raw notification body and resolves to the answer, after the outcome is durable. */
+  receive(rawBody: string): Promise<HttpAnswer>;
+}
+
+// -------------------------------------------------------------------------------------------------
+// receiving
+// -------------------------------------------------------------------------------------------------
+
+// Only a routing hint: a wrong guess costs concurrency, never correctness.
+const ORDER_ID = /"order_id"\s*:\s*"((?:[^"\\]|\\.){1,200})"/;
+
+/**
+ * A receiver that ingests notifications for the same order one at a time in this process, so
+ * concurrent deliveries of one order never race each other into version conflicts; different
+ * orders proceed together and share commits.
+ */
+export const createNotificationReceiver = (paystate: Pick<Paystate, 'ingestNotification'>): NotificationReceiver => {
+  const tails = new Map<string, Promise<unknown>>();
+  const serialized = <A>(key: string | undefined, f: () => Promise<A>): Promise<A> => {
+    if (key === undefined) return f();
+    const run = (tails.get(key) ?? Promise.resolve()).then(f, f);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+  const ingest = async (rawBody: string): Promise<WebhookEvent> => {
+    const result = await paystate.ingestNotification(rawBody)();
+    return E.isRight(result) ? { _tag: 'Ingested', result: result.right } : { _tag: 'StoreFailed', error: result.left };
+  };
+  return {
+    receive: async (rawBody) => {
+      const event = await serialized(ORDER_ID.exec(rawBody)?.[1], () => ingest(rawBody)).catch(
+        (e: unknown): WebhookEvent => ({ _tag: 'Internal', cause: e instanceof Error ? e.message : String(e) }),
+      );
+      return httpAnswer(event);
+    },
+  };
+};
+
+// -------------------------------------------------------------------------------------------------
+// node:http
+// -------------------------------------------------------------------------------------------------
+
+/** The request's path without its query string. */
+export const pathOf = (req: IncomingMessage): string => (req.url ?? '/').split('?')[0] ?? '/';
+
+/** Writes an answer as JSON. */
+export const writeAnswer = (res: ServerResponse, a: HttpAnswer): void => {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(a.body);
+  res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
+  res.end(body);
+};
+
+/** The log entry of an answered request. */
+export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint): RequestLogEntry => ({
+  method: req.method ?? '',
+  path: pathOf(req),
+  status: a.status,
+  outcome: a.outcome,
+  code: a.code,
+  order_id: a.orderId,
+  ms: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e4) / 100,
+});
+
+/**
+ * A `(req, res)` handler for the notification path: POST only, the body read raw up to the limit
+ * (or taken as given when a framework already read it raw), one answer, one log entry.
+ */
+export const createWebhookHandler = (paystate: Pick<Paystate, 'ingestNotification'>, options: WebhookOptions = {}): NodeHandler => {
+  const receiver = createNotificationReceiver(paystate);
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const finish = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
+    writeAnswer(res, a);
+    options.onRequest?.(logEntry(req, a, startedAt));
+  };
+  return async (req, res, preread) => {
+    const startedAt = process.hrtime.bigint();
+    if (req.method !== 'POST') return finish(req, res, httpAnswer({ _tag: 'MethodNotAllowed', method: req.method ?? '' }), startedAt);
+    if (preread === undefined && req.readableEnded)
+      // Another middleware consumed the body: the exact bytes Midtrans signed are gone.
+      return finish(req, res, httpAnswer({ _tag: 'Internal', cause: 'the body was already read by another middleware' }), startedAt);
+    const body = preread !== undefined ? (preread.length > limit ? E.left({ _tag: 'TooLarge' as const, limit }) : E.right(preread)) : await readRawBody(req, limit);
+    if (E.isLeft(body)) {
+      if (body.left._tag === 'TooLarge') {
+        finish(req, res, httpAnswer(body.left), startedAt);
+        discardRest(req);
+        return;
+      }
+      // Nobody is left to answer; nothing was recorded.
+      options.onRequest?.({ method: req.method, path: pathOf(req), status: 499, outcome: null, code: 'aborted', order_id: null, ms: 0 });
+      return;
+    }
+    finish(req, res, await receiver.receive(body.right.toString('utf8')), startedAt);
+  };
+};
