@@ -4,6 +4,7 @@ import { runReducerFold } from './reducer';
 import { foldWorkload } from './workload';
 import { projectionSection } from './projection';
 import { webhookSection } from './webhook';
+import { ingestSection } from './ingest';
 
 export interface BenchContext {
   readonly quick: boolean;
@@ -47,4 +48,4 @@ const fold: BenchSection = {
   },
 };
 
-export const SECTIONS: BenchSection[] = [fold, webhookSection, projectionSection];
+export const SECTIONS: BenchSection[] = [fold, ingestSection, webhookSection, projectionSection];

@@ -120,7 +120,7 @@ export type ChargeResponseBody = t.TypeOf<typeof ChargeResponseBody>;
 
 /** An HTTP notification from Midtrans; `signature_key` is required. */
 export const NotificationBody = t.intersection(
-  [TransactionCore, TransactionExtras, t.type({ signature_key: t.string })],
+  [t.type({ ...TransactionCore.props, signature_key: t.string }), TransactionExtras],
   'NotificationBody',
 );
 export type NotificationBody = t.TypeOf<typeof NotificationBody>;
@@ -230,8 +230,10 @@ export type ReplayLine = t.TypeOf<typeof ReplayLine>;
 /** Decodes with a codec, failures as path-named values. */
 export const decodeWith =
   <A>(codec: t.Decoder<unknown, A>) =>
-  (u: unknown): E.Either<readonly DecodeError[], A> =>
-    pipe(codec.decode(u), E.mapLeft(fromValidationErrors));
+  (u: unknown): E.Either<readonly DecodeError[], A> => {
+    const r = codec.decode(u);
+    return r._tag === 'Left' ? E.left(fromValidationErrors(r.left)) : r;
+  };
 
 /** An API answer: the success body, or an error body. */
 export type ApiAnswer<A> = { readonly ok: A } | { readonly error: ErrorBody };

@@ -2,7 +2,7 @@
  * Midtrans notification signatures: `signature_key = SHA512(order_id + status_code + gross_amount + server_key)`,
  * lowercase hex, over the exact strings received. Messages never contain the server key.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatAmount, parseAmount } from '@paystate/engine';
 import { describeFound } from './decodeError';
@@ -43,7 +43,7 @@ const failure = (code: SignatureErrorCode, message: string): E.Either<SignatureE
 
 /** The signature Midtrans computes for these exact strings (SHA-512, lowercase hex). */
 export const signatureKey = (orderId: string, statusCode: string, grossAmount: string, serverKey: string): string =>
-  createHash('sha512').update(`${orderId}${statusCode}${grossAmount}${serverKey}`, 'utf8').digest('hex');
+  hash('sha512', `${orderId}${statusCode}${grossAmount}${serverKey}`, 'hex');
 
 /** Returns the payload with the `signature_key` Midtrans would send (for fixtures and tests). */
 export const signNotification = <P extends { readonly order_id: string; readonly status_code: string; readonly gross_amount: string }>(
@@ -60,8 +60,8 @@ export const signNotification = <P extends { readonly order_id: string; readonly
 
 /** Constant-time equality of two hex strings; different lengths are unequal without comparing. */
 const sameHex = (a: string, b: string): boolean => {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
+  const x = Buffer.from(a, 'latin1');
+  const y = Buffer.from(b, 'latin1');
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
