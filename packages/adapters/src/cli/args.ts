@@ -1,4 +1,5 @@
 /** Small argument helpers for the paystate command: errors are values, rendered once by main. */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -19,3 +20,12 @@ export const oneOf = <A extends string>(name: string, value: string | undefined,
     : (allowed as readonly string[]).includes(value)
       ? E.right(value as A)
       : E.left(new UsageError(`--${name} must be one of ${allowed.join('|')}, got "${value}"`));
+
+/** Reads FILE, or standard input for `-` or no file; a failure names the file and the cause. */
+export const readInput = (file: string | undefined, io: { readonly readStdin: () => string }): E.Either<UsageError, string> =>
+  file === undefined || file === '-'
+    ? E.tryCatch(io.readStdin, (e) => new UsageError(`cannot read standard input: ${(e as Error).message}`))
+    : E.tryCatch(
+        () => readFileSync(file, 'utf8'),
+        (e) => new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`),
+      );

@@ -3,13 +3,12 @@
  * the store through the ingestion service, line by line in order, as a backfill from old logs
  * does; a malformed line is recorded as rejected with its line number.
  */
-import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { OUTCOMES, type Observation, type Outcome } from '@paystate/engine';
 import { createPaystate, type RawObservation } from '../ingest/index';
 import { parseReplayLine, toObservation } from '../midtrans/index';
 import { formatStoreError } from '../store/index';
-import { parse, UsageError } from './args';
+import { parse, readInput, UsageError } from './args';
 import type { Io } from './main';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
@@ -59,13 +58,6 @@ export const readLog = (text: string, givenKey: string | undefined): { readonly 
 /** `applied 12, duplicate 3, ...`: every outcome, in the engine's order. */
 export const formatCounts = (counts: ReadonlyMap<Outcome, number>): string => OUTCOMES.map((o) => `${o} ${counts.get(o) ?? 0}`).join(', ');
 
-const readInput = (file: string | undefined, io: Io): E.Either<UsageError, string> =>
-  file === undefined || file === '-'
-    ? E.tryCatch(io.readStdin, (e) => new UsageError(`cannot read standard input: ${(e as Error).message}`))
-    : E.tryCatch(
-        () => readFileSync(file, 'utf8'),
-        (e) => new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`),
-      );
 
 /** `paystate ingest`. */
 export const ingestCommand = async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DIAGRAM_MACHINES, toDot, toMermaid } from '@paystate/engine';
 import * as E from 'fp-ts/lib/Either.js';
 import { readReplayInput, renderTable, replayLines } from '../replay/index';
-import { oneOf, parse, UsageError } from './args';
+import { oneOf, parse, readInput, UsageError } from './args';
 import { demo } from './demo';
 import { ingestCommand } from './ingestCommand';
 import { inspect } from './inspect';
@@ -42,13 +42,6 @@ commands:
   the server key comes from --server-key or MIDTRANS_SERVER_KEY
 `;
 
-const readInput = (file: string | undefined, io: Io): E.Either<UsageError, string> =>
-  file === undefined || file === '-'
-    ? E.tryCatch(io.readStdin, (e) => new UsageError(`cannot read standard input: ${(e as Error).message}`))
-    : E.tryCatch(
-        () => readFileSync(file, 'utf8'),
-        (e) => new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`),
-      );
 
 const replay = (argv: readonly string[], io: Io): E.Either<UsageError, number> => {
   const args = parse(argv, { 'server-key': { type: 'string' }, format: { type: 'string' } });

@@ -104,9 +104,6 @@ const money = (path: string, parsed: E.Either<string, Money>): Mapped<Money> =>
     E.mapLeft((m) => `${path}: ${m}`),
   );
 
-const optionalMoney = (path: string, s: string | undefined): Mapped<Money | undefined> =>
-  s === undefined ? E.right(undefined) : money(path, parseAmount(s));
-
 // -------------------------------------------------------------------------------------------------
 // invalid observations
 // -------------------------------------------------------------------------------------------------
