@@ -59,3 +59,14 @@ export type {
 // replay
 export { readReplayInput, replayLines, renderTable, summarizeOrder } from './replay/index';
 export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';
+
+// the webhook
+export { createWebhookHandler, expressWebhook, fastifyWebhook, createPaystateServer, httpAnswer, DEFAULT_MAX_BODY_BYTES } from './http/index';
+
+// the Core API client, the sandbox simulator and reconciliation
+export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL } from './coreApi/index';
+export type { CoreApiClient, CoreApiClientOptions, CoreApiError, CoreApiAnswer } from './coreApi/index';
+export { startSimulator, cardToken, completeThreeDs, TEST_CARDS } from './simulator/index';
+export type { RunningSimulator, StartSimulatorOptions } from './simulator/index';
+export { createReconciler } from './reconcile/index';
+export type { Reconciler, ReconcilerOptions, ReconcileReport } from './reconcile/index';
