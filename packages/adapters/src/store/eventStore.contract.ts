@@ -463,6 +463,42 @@ export const describeEventStoreContract = (
         expect(ok !== undefined && E.isRight(ok) && positions(ok.right.events)).toEqual([2]);
       });
 
+      test('an idempotency key repeated across ops of one batch behaves as if the ops ran in order', async () => {
+        const s = store();
+        const results = await right(
+          s.appendMany([
+            { streamId: 's', events: [ev('A', 1, 'k1')], expectedVersion: 0 },
+            // Every event already recorded (by the op before): not a conflict despite the stale version.
+            { streamId: 's', events: [ev('A', 1, 'k1')], expectedVersion: 0 },
+            // A new event too: the expected version applies, and the op fails alone.
+            { streamId: 's', events: [ev('A', 1, 'k1'), ev('B', 2, 'k2')], expectedVersion: 0 },
+            { streamId: 's', events: [ev('A', 1, 'k1'), ev('B', 2, 'k2')], expectedVersion: 1 },
+            // Keys are per stream.
+            { streamId: 't', events: [ev('A', 1, 'k1')], expectedVersion: 0 },
+          ]),
+        );
+        const [first, again, stale, mixed, other] = results;
+        if (first === undefined || E.isLeft(first)) throw new Error('the first op failed');
+        const [a] = first.right.events;
+        expect(a).toMatchObject({ streamId: 's', version: 1, position: 1, idempotencyKey: 'k1' });
+        expect(again).toEqual(E.right<StoreError, AppendResult>({ streamId: 's', nextVersion: 1, events: [], alreadyRecorded: [a!] }));
+        expect(stale).toEqual(E.left({ _tag: 'VersionConflict', streamId: 's', expected: 0, actual: 1 }));
+        expect(mixed !== undefined && E.isRight(mixed) && mixed.right.alreadyRecorded).toEqual([a]);
+        expect(mixed !== undefined && E.isRight(mixed) && mixed.right.events.map((e) => [e.version, e.position, e.idempotencyKey])).toEqual([
+          [2, 2, 'k2'],
+        ]);
+        expect(other !== undefined && E.isRight(other) && other.right.events.map((e) => [e.streamId, e.version, e.position])).toEqual([
+          ['t', 1, 3],
+        ]);
+        const all = await right(s.readAll({}));
+        expect(all.map((e) => [e.position, e.streamId, e.version, e.type])).toEqual([
+          [1, 's', 1, 'A'],
+          [2, 's', 2, 'B'],
+          [3, 't', 1, 'A'],
+        ]);
+        expect(all[0]).toEqual(a);
+      });
+
       test('no ops is an empty result', async () => {
         expect(await right(store().appendMany([]))).toEqual([]);
       });

@@ -2,6 +2,7 @@
  * An EventStore on PostgreSQL, shared by many app instances. Tables live in one schema (default
  * `public`), created and upgraded by the store's own migrations on open.
  */
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
@@ -101,6 +102,22 @@ export const postgresStoreError = (e: unknown): StoreError => {
 
 const isUniqueViolation = (e: unknown): boolean => sqlstateOf(e) === '23505';
 
+const statementNames = new Map<string, string>();
+
+/**
+ * A query as a named prepared statement, so each connection parses and plans it once rather than
+ * on every call. The name is a hash of the text, which includes the schema: stores sharing a pool
+ * never collide, and the name stays within PostgreSQL's 63-byte identifier limit.
+ */
+const prepared = (text: string, values: readonly unknown[]): pg.QueryConfig => {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `paystate_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: [...values] };
+};
+
 const quoteSchema = (schema: string): E.Either<StoreError, string> =>
   /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)
     ? E.right(`"${schema}"`)
@@ -127,20 +144,6 @@ const withClient = async <A>(
     client.release(broken);
   }
 };
-
-/** Runs f in a READ COMMITTED transaction on one connection. */
-const inTransaction = <A>(pool: pg.Pool, f: (c: pg.PoolClient) => Promise<A>): Promise<A> =>
-  withClient(pool, async (c, discard) => {
-    await c.query('BEGIN');
-    try {
-      const result = await f(c);
-      await c.query('COMMIT');
-      return result;
-    } catch (e) {
-      await rollback(c, discard);
-      throw e;
-    }
-  });
 
 /** Rolls back, discarding the connection if even that fails (its transaction state is unknown). */
 const rollback = (c: pg.PoolClient, discard: (why: Error) => void): Promise<void> =>
@@ -290,12 +293,94 @@ const toRejection = (r: RejectionRow): StoredRejection => ({
   rawBody: r.raw_body.toString('utf8'),
 });
 
-/** Thrown inside a savepoint to roll back one op of appendMany. */
-class OpRejected extends Error {
-  constructor(readonly error: StoreError) {
-    super('append op rejected');
-  }
+/** What the store holds, under the append lock, for the streams and idempotency keys of one batch. */
+interface BatchState {
+  readonly lastPosition: number;
+  /** Current version of every stream in the batch (0 when it has no events). */
+  readonly versions: Map<string, number>;
+  /** Stored events by stream, then idempotency key, for the keys the batch carries. */
+  readonly keyed: Map<string, Map<string, StoredEvent>>;
 }
+
+/** An event the batch will insert, its data still as the JSON text to store. */
+interface NewRow {
+  readonly position: number;
+  readonly streamId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly dataJson: string;
+  readonly idempotencyKey: string | null;
+  readonly recordedAt: string;
+}
+
+interface BatchPlan {
+  readonly results: E.Either<StoreError, AppendResult>[];
+  readonly rows: readonly NewRow[];
+}
+
+/**
+ * Decides every op of a batch as if they ran one after another against the state read: each op
+ * sees the versions and idempotency keys left by the ops before it, a rejected op changes nothing,
+ * and new events take consecutive positions after lastPosition in op order.
+ */
+const planBatch = (
+  ops: readonly E.Either<StoreError, ValidAppendOp>[],
+  state: BatchState,
+  clock: () => Date,
+): BatchPlan => {
+  let position = state.lastPosition;
+  const rows: NewRow[] = [];
+  const results = ops.map((valid): E.Either<StoreError, AppendResult> => {
+    if (E.isLeft(valid)) return valid;
+    const op = valid.right;
+    const current = state.versions.get(op.streamId) ?? 0;
+    let keyed = state.keyed.get(op.streamId);
+    const plan = planAppend(op, current, keyed ?? new Map<string, StoredEvent>());
+    if (E.isLeft(plan)) return plan;
+    const fresh = plan.right.fresh;
+    if (fresh.length === 0) return E.right(appendResult(op.streamId, current, [], plan.right.alreadyRecorded));
+    const recordedAt = isoNow(clock);
+    const stored = fresh.map((ev, i): StoredEvent => {
+      position += 1;
+      const row: NewRow = {
+        position,
+        streamId: op.streamId,
+        version: current + i + 1,
+        type: ev.type,
+        dataJson: ev.dataJson,
+        idempotencyKey: ev.idempotencyKey,
+        recordedAt,
+      };
+      rows.push(row);
+      const event: StoredEvent = {
+        streamId: row.streamId,
+        version: row.version,
+        position: row.position,
+        type: row.type,
+        data: decodeData(row.dataJson),
+        idempotencyKey: row.idempotencyKey,
+        recordedAt,
+      };
+      if (ev.idempotencyKey !== null) {
+        if (keyed === undefined) {
+          keyed = new Map();
+          state.keyed.set(op.streamId, keyed);
+        }
+        keyed.set(ev.idempotencyKey, event);
+      }
+      return event;
+    });
+    state.versions.set(op.streamId, current + stored.length);
+    return E.right(appendResult(op.streamId, current, stored, plan.right.alreadyRecorded));
+  });
+  return { results, rows };
+};
+
+/** A row of the batch-state query: the last position ('p'), a stream's version ('v') or a keyed event ('k'). */
+type StateRow =
+  | { readonly kind: 'p'; readonly position: string | null }
+  | { readonly kind: 'v'; readonly stream_id: string; readonly version: number | null }
+  | ({ readonly kind: 'k' } & EventRow);
 
 const storeOn = (
   pool: pg.Pool,
@@ -318,68 +403,126 @@ const storeOn = (
 
   const currentVersion = async (c: pg.PoolClient, streamId: string): Promise<number> =>
     (
-      await c.query<{ v: number }>(`SELECT coalesce(max(version), 0) AS v FROM ${s}.events WHERE stream_id = $1`, [
-        streamId,
-      ])
+      await c.query<{ v: number }>(
+        prepared(`SELECT coalesce(max(version), 0) AS v FROM ${s}.events WHERE stream_id = $1`, [streamId]),
+      )
     ).rows[0]?.v ?? 0;
 
-  const appendOne = async (c: pg.PoolClient, op: ValidAppendOp): Promise<AppendResult> => {
-    const current = await currentVersion(c, op.streamId);
-    const existing = new Map<string, StoredEvent>();
-    const keys = keysOf(op);
-    if (keys.length > 0) {
-      const rows = await c.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND idempotency_key = ANY($2::text[])`,
-        [op.streamId, keys],
-      );
-      for (const row of rows.rows) if (row.idempotency_key !== null) existing.set(row.idempotency_key, toStored(row));
+  // BEGIN and the lock travel in one round trip (a parameterless multi-statement query); schema is
+  // a checked plain identifier, so it can be a literal.
+  //
+  // Positions come from max(position) + 1 under this lock, held until commit: appends commit in
+  // position order with no gaps, so a reader that has seen position p never later finds a newly
+  // committed event below p (a sequence would let a later commit take a smaller number). The lock
+  // also makes the expected-version and idempotency-key checks race-free. Every statement after it
+  // takes a fresh READ COMMITTED snapshot, so it sees everything the previous holder committed.
+  const beginLocked = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK}, hashtext('${schema}'))`;
+
+  /** Runs f in a transaction holding the append lock. */
+  const inAppendTransaction = <A>(f: (c: pg.PoolClient) => Promise<A>): Promise<A> =>
+    withClient(pool, async (c, discard) => {
+      try {
+        await c.query(beginLocked);
+        const result = await f(c);
+        await c.query('COMMIT');
+        return result;
+      } catch (e) {
+        await rollback(c, discard);
+        throw e;
+      }
+    });
+
+  // One statement, so one snapshot: the last position, the version of each stream in the batch,
+  // and the stored events carrying any of the batch's (stream, idempotency key) pairs.
+  const stateSql = `
+    SELECT 'p' AS kind, (SELECT max(position) FROM ${s}.events) AS position, NULL::text AS stream_id,
+           NULL::integer AS version, NULL::text AS type, NULL::text AS data, NULL::text AS idempotency_key,
+           NULL::timestamptz AS recorded_at
+    UNION ALL
+    SELECT 'v', NULL, u.stream_id, (SELECT max(e.version) FROM ${s}.events e WHERE e.stream_id = u.stream_id),
+           NULL, NULL, NULL, NULL
+    FROM unnest($1::text[]) AS u(stream_id)
+    UNION ALL
+    SELECT 'k', e.position, e.stream_id, e.version, e.type, e.data::text, e.idempotency_key, e.recorded_at
+    FROM ${s}.events e
+    WHERE e.idempotency_key IS NOT NULL
+      AND (e.stream_id, e.idempotency_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
+
+  const readBatchState = async (c: pg.PoolClient, ops: readonly ValidAppendOp[]): Promise<BatchState> => {
+    const streamIds = new Set<string>();
+    const keyStreams: string[] = [];
+    const keys: string[] = [];
+    for (const op of ops) {
+      streamIds.add(op.streamId);
+      for (const key of keysOf(op)) {
+        keyStreams.push(op.streamId);
+        keys.push(key);
+      }
     }
-    const plan = planAppend(op, current, existing);
-    if (E.isLeft(plan)) throw new OpRejected(plan.left);
-    const fresh = plan.right.fresh;
-    if (fresh.length === 0) return appendResult(op.streamId, current, [], plan.right.alreadyRecorded);
-    const last = await c.query<{ p: string }>(`SELECT coalesce(max(position), 0) AS p FROM ${s}.events`);
-    const base = Number(last.rows[0]?.p ?? 0);
-    const recordedAt = isoNow(clock);
-    await c.query(
-      `INSERT INTO ${s}.events (position, stream_id, version, type, data, idempotency_key, recorded_at)
-       SELECT u.position, $1, u.version, u.type, u.data, u.idempotency_key, $2
-       FROM unnest($3::bigint[], $4::integer[], $5::text[], $6::json[], $7::text[])
-         AS u(position, version, type, data, idempotency_key)`,
-      [
-        op.streamId,
-        recordedAt,
-        fresh.map((_, i) => base + i + 1),
-        fresh.map((_, i) => current + i + 1),
-        fresh.map((ev) => ev.type),
-        fresh.map((ev) => ev.dataJson),
-        fresh.map((ev) => ev.idempotencyKey),
-      ],
-    );
-    const stored = fresh.map(
-      (ev, i): StoredEvent => ({
-        streamId: op.streamId,
-        version: current + i + 1,
-        position: base + i + 1,
-        type: ev.type,
-        data: decodeData(ev.dataJson),
-        idempotencyKey: ev.idempotencyKey,
-        recordedAt,
-      }),
-    );
-    return appendResult(op.streamId, current, stored, plan.right.alreadyRecorded);
+    const rows = await c.query<StateRow>(prepared(stateSql, [[...streamIds], keyStreams, keys]));
+    let lastPosition = 0;
+    const versions = new Map<string, number>();
+    const keyed = new Map<string, Map<string, StoredEvent>>();
+    for (const row of rows.rows) {
+      if (row.kind === 'p') lastPosition = Number(row.position ?? 0);
+      else if (row.kind === 'v') versions.set(row.stream_id, row.version ?? 0);
+      else if (row.idempotency_key !== null) {
+        let byKey = keyed.get(row.stream_id);
+        if (byKey === undefined) {
+          byKey = new Map();
+          keyed.set(row.stream_id, byKey);
+        }
+        byKey.set(row.idempotency_key, toStored(row));
+      }
+    }
+    return { lastPosition, versions, keyed };
+  };
+
+  const insertSql = `
+    INSERT INTO ${s}.events (position, stream_id, version, type, data, idempotency_key, recorded_at)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::json[], $6::text[], $7::timestamptz[])`;
+
+  /**
+   * Appends a batch inside a transaction holding the append lock, in two statements whatever its
+   * size: one reads the state the batch depends on, one inserts every new event.
+   */
+  const appendBatch = async (
+    c: pg.PoolClient,
+    ops: readonly E.Either<StoreError, ValidAppendOp>[],
+  ): Promise<E.Either<StoreError, AppendResult>[]> => {
+    const state = await readBatchState(c, ops.flatMap((op) => (E.isRight(op) ? [op.right] : [])));
+    const { results, rows } = planBatch(ops, state, clock);
+    if (rows.length > 0) {
+      const inserted = await c.query(
+        prepared(insertSql, [
+          rows.map((r) => r.position),
+          rows.map((r) => r.streamId),
+          rows.map((r) => r.version),
+          rows.map((r) => r.type),
+          rows.map((r) => r.dataJson),
+          rows.map((r) => r.idempotencyKey),
+          rows.map((r) => r.recordedAt),
+        ]),
+      );
+      if (inserted.rowCount !== rows.length) {
+        throw new Error(`inserted ${String(inserted.rowCount)} events instead of ${rows.length}`);
+      }
+    }
+    return results;
   };
 
   const appendMany: EventStore['appendMany'] = (ops) =>
     task(async () => {
       const valid = ops.map(validateAppendOp);
       if (!valid.some(E.isRight)) return E.right(valid.filter(E.isLeft));
-      const results = await inTransaction(pool, async (c) => {
-        // Positions come from max(position) + 1 under this lock, held until commit: appends commit
-        // in position order with no gaps, so a reader that has seen position p never later finds a
-        // newly committed event below p (a sequence would let a later commit take a smaller number).
-        // The lock also makes the expected-version and idempotency-key checks below race-free.
-        await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [APPEND_LOCK, schema]);
+      try {
+        return E.right(await inAppendTransaction((c) => appendBatch(c, valid)));
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
+      // A unique violation means a writer bypassed the lock, and the batch was rolled back. Redo it
+      // op by op, each in a savepoint, so only the ops that collide fail, with what the stream holds now.
+      const results = await inAppendTransaction(async (c) => {
         const out: E.Either<StoreError, AppendResult>[] = [];
         for (const op of valid) {
           if (E.isLeft(op)) {
@@ -388,18 +531,11 @@ const storeOn = (
           }
           await c.query('SAVEPOINT append_op');
           try {
-            out.push(E.right(await appendOne(c, op.right)));
+            out.push(...(await appendBatch(c, [op])));
           } catch (e) {
-            if (!(e instanceof OpRejected) && !isUniqueViolation(e)) throw e;
+            if (!isUniqueViolation(e)) throw e;
             await c.query('ROLLBACK TO SAVEPOINT append_op');
-            // A unique violation means a writer bypassed the lock; report what the stream holds now.
-            out.push(
-              E.left(
-                e instanceof OpRejected
-                  ? e.error
-                  : versionConflict(op.right.streamId, op.right.expectedVersion, await currentVersion(c, op.right.streamId)),
-              ),
-            );
+            out.push(E.left(versionConflict(op.right.streamId, op.right.expectedVersion, await currentVersion(c, op.right.streamId))));
           }
           await c.query('RELEASE SAVEPOINT append_op');
         }
@@ -413,8 +549,10 @@ const storeOn = (
       const valid = validateReadAll(options);
       if (E.isLeft(valid)) return valid;
       const rows = await pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-        [valid.right.fromPosition, valid.right.limit ?? null],
+        prepared(`SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [
+          valid.right.fromPosition,
+          valid.right.limit ?? null,
+        ]),
       );
       return E.right(rows.rows.map(toStored));
     });
@@ -437,11 +575,13 @@ const storeOn = (
         // One statement, one snapshot: the version and the events agree.
         // A stream with no events from fromVersion yields one row of NULL event columns.
         const rows = await pool.query<{ readonly current: number } & (EventRow | { readonly [K in keyof EventRow]: null })>(
-          `WITH cur AS (SELECT coalesce(max(version), 0) AS current FROM ${s}.events WHERE stream_id = $1)
-           SELECT cur.current, e.* FROM cur
-           LEFT JOIN (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND version >= $2) e ON true
-           ORDER BY e.version`,
-          [id.right, from.right],
+          prepared(
+            `WITH cur AS (SELECT coalesce(max(version), 0) AS current FROM ${s}.events WHERE stream_id = $1)
+             SELECT cur.current, e.* FROM cur
+             LEFT JOIN (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND version >= $2) e ON true
+             ORDER BY e.version`,
+            [id.right, from.right],
+          ),
         );
         const events = rows.rows.flatMap((r) => (r.position === null ? [] : [toStored(r)]));
         return E.right({ version: rows.rows[0]?.current ?? 0, events });
@@ -457,10 +597,12 @@ const storeOn = (
         if (E.isLeft(a)) return a;
         const sid = checkText(streamId, 'streamId');
         if (E.isLeft(sid)) return sid;
-        await pool.query(`INSERT INTO ${s}.aliases (alias, stream_id) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING`, [
-          a.right,
-          sid.right,
-        ]);
+        await pool.query(
+          prepared(`INSERT INTO ${s}.aliases (alias, stream_id) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING`, [
+            a.right,
+            sid.right,
+          ]),
+        );
         return E.right(undefined);
       }),
 
@@ -468,7 +610,9 @@ const storeOn = (
       task(async () => {
         const a = checkText(alias, 'alias');
         if (E.isLeft(a)) return a;
-        const rows = await pool.query<{ stream_id: string }>(`SELECT stream_id FROM ${s}.aliases WHERE alias = $1`, [a.right]);
+        const rows = await pool.query<{ stream_id: string }>(
+          prepared(`SELECT stream_id FROM ${s}.aliases WHERE alias = $1`, [a.right]),
+        );
         return E.right(rows.rows[0]?.stream_id);
       }),
 
@@ -478,8 +622,10 @@ const storeOn = (
         if (E.isLeft(valid)) return valid;
         const { receivedAt, kind, orderId, reason, rawBody } = valid.right;
         const rows = await pool.query<{ id: string }>(
-          `INSERT INTO ${s}.rejections (received_at, kind, order_id, reason, raw_body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [receivedAt, kind, orderId, reason, Buffer.from(rawBody, 'utf8')],
+          prepared(
+            `INSERT INTO ${s}.rejections (received_at, kind, order_id, reason, raw_body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+            [receivedAt, kind, orderId, reason, Buffer.from(rawBody, 'utf8')],
+          ),
         );
         const id = rows.rows[0]?.id;
         return id === undefined ? E.left(storeFailed('insert returned no id')) : E.right({ id: Number(id) });
@@ -490,10 +636,12 @@ const storeOn = (
         const valid = validateReadRejections(options);
         if (E.isLeft(valid)) return valid;
         const { orderId, fromId, limit } = valid.right;
+        // Two statements rather than one with an optional filter, so each keeps a plan that fits it.
+        const columns = `SELECT id, received_at, kind, order_id, reason, raw_body FROM ${s}.rejections`;
         const rows = await pool.query<RejectionRow>(
-          `SELECT id, received_at, kind, order_id, reason, raw_body FROM ${s}.rejections
-           WHERE id > $1 AND ($2::text IS NULL OR order_id = $2) ORDER BY id LIMIT $3`,
-          [fromId, orderId ?? null, limit ?? null],
+          orderId === undefined
+            ? prepared(`${columns} WHERE id > $1 ORDER BY id LIMIT $2`, [fromId, limit ?? null])
+            : prepared(`${columns} WHERE order_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [orderId, fromId, limit ?? null]),
         );
         return E.right(rows.rows.map(toRejection));
       }),
@@ -503,8 +651,7 @@ const storeOn = (
         const sub = checkText(subscriberId, 'subscriberId');
         if (E.isLeft(sub)) return sub;
         const rows = await pool.query<{ position: string }>(
-          `SELECT position FROM ${s}.checkpoints WHERE subscriber_id = $1`,
-          [sub.right],
+          prepared(`SELECT position FROM ${s}.checkpoints WHERE subscriber_id = $1`, [sub.right]),
         );
         const position = rows.rows[0]?.position;
         return E.right(position === undefined ? 0 : Number(position));
@@ -517,9 +664,11 @@ const storeOn = (
         const p = checkInteger(position, 'position', 0);
         if (E.isLeft(p)) return p;
         await pool.query(
-          `INSERT INTO ${s}.checkpoints (subscriber_id, position) VALUES ($1, $2)
-           ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position`,
-          [sub.right, p.right],
+          prepared(
+            `INSERT INTO ${s}.checkpoints (subscriber_id, position) VALUES ($1, $2)
+             ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position`,
+            [sub.right, p.right],
+          ),
         );
         return E.right(undefined);
       }),
