@@ -90,6 +90,8 @@ interface CacheEntry {
   readonly events: readonly StoredEvent[];
 }
 
+const EMPTY: CacheEntry = { state: undefined, version: 0, events: [] };
+
 export const streamIdOf = (orderId: string): string => `order:${orderId}`;
 export const orderIdOfStream = (streamId: string): string | undefined => (streamId.startsWith('order:') ? streamId.slice(6) : undefined);
 
@@ -158,12 +160,13 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     })(store.readStream(id, { fromVersion: (cached?.version ?? 0) + 1 }));
   };
 
+  const withFlagsOf = (orderId: string, s: CacheEntry): TE.TaskEither<StoreError, OrderState | undefined> =>
+    s.state === undefined
+      ? TE.right(undefined)
+      : TE.map((rs: readonly { receivedAt: string; reason: string }[]) => withRejections(s.state!, s.events, rs))(store.readRejections({ orderId }));
+
   const load = (orderId: string): TE.TaskEither<StoreError, OrderState | undefined> =>
-    TE.chain((s: CacheEntry) =>
-      s.state === undefined
-        ? TE.right(undefined)
-        : TE.map((rs: readonly { receivedAt: string; reason: string }[]) => withRejections(s.state!, s.events, rs))(store.readRejections({ orderId })),
-    )(readStream(orderId));
+    TE.chain((s: CacheEntry) => withFlagsOf(orderId, s))(readStream(orderId));
 
   const streamExists = (orderId: string) => TE.map((s: { version: number }) => s.version > 0)(readStream(orderId));
 
@@ -229,7 +232,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     fingerprint: string,
     tries: number,
   ): TE.TaskEither<StoreError, IngestResult> =>
-    TE.chain((loaded: { state: OrderState | undefined; version: number }) => {
+    TE.chain((loaded: CacheEntry) => {
       const routed: Observation = orderId !== undefined && obs.orderId === undefined ? ({ ...obs, orderId } as Observation) : obs;
       const decision = decide(loaded.state, routed);
       if (decision.outcome === 'rejected') return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded.state !== undefined);
@@ -237,8 +240,10 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       if (target === undefined) return reject(line, receivedAt, rawBody, decision, undefined, false);
       const streamId = streamIdOf(target);
       const data: StoredObservation = { line, receivedAt, observation: routed, decision };
+      // A new attempt's transaction_id becomes a way to find the order (idempotent, first writer wins).
       const tid = decision.effect?.attempt?.transactionId;
-      const alias: TE.TaskEither<StoreError, void> = tid !== undefined ? store.putAlias(tid, streamId) : TE.right(undefined);
+      const opens = tid !== undefined && loaded.state?.attempts.some((a) => a.transactionId === tid) !== true;
+      const alias: TE.TaskEither<StoreError, void> = opens ? store.putAlias(tid, streamId) : TE.right(undefined);
       return TE.chain(() =>
         TE.chain((appended: E.Either<StoreError, { events: readonly StoredEvent[]; alreadyRecorded: readonly StoredEvent[] }>) => {
           if (E.isLeft(appended)) {
@@ -256,6 +261,9 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
             return TE.left({ _tag: 'StoreFailed', cause: `could not record a redelivery on ${streamId} after ${tries} tries` } as StoreError);
           }
           const stored = appended.right.events[0]!;
+          // The stream now is what this process just decided and wrote: no need to read it back.
+          const now: CacheEntry = { state: evolve(loaded.state, decision), version: stored.version, events: [...loaded.events, stored] };
+          remember(streamId, now);
           return TE.map((state: OrderState | undefined): IngestResult => {
             return {
               outcome: decision.outcome,
@@ -266,7 +274,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
               answers: answersFor(state),
               position: stored.position,
             };
-          })(load(target));
+          })(withFlagsOf(target, now));
         })(
           TE.fromTask(() =>
             commits.append({
@@ -277,7 +285,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
           ),
         ),
       )(alias);
-    })(orderId === undefined ? TE.right({ state: undefined, version: 0 }) : readStream(orderId));
+    })(orderId === undefined ? TE.right(EMPTY) : readStream(orderId));
 
   return {
     store,
