@@ -64,7 +64,8 @@ export const createNotificationReceiver = (paystate: Pick<Paystate, 'ingestNotif
     return run;
   };
   const ingest = async (rawBody: string): Promise<WebhookEvent> => {
-    const result = await paystate.ingestNotification(rawBody)();
+    // The answer needs the outcome only, not the business answers (so no rejection-log read).
+    const result = await paystate.ingestNotification(rawBody, { answers: false })();
     return E.isRight(result) ? { _tag: 'Ingested', result: result.right } : { _tag: 'StoreFailed', error: result.left };
   };
   return {

@@ -62,6 +62,12 @@ export interface IngestOptions {
   readonly rawBody?: string;
   /** The observation already mapped (for input that never became a replay line, such as a body that is not JSON). */
   readonly observation?: Observation;
+  /**
+   * `false`: the result's state and answers come from the stream alone, without reading the
+   * rejection log (its rejected-input flags are then missing). A webhook that answers with the
+   * outcome only uses this. Default true.
+   */
+  readonly answers?: boolean;
 }
 
 export interface Ingestor {
@@ -231,11 +237,17 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     rawBody: string | undefined,
     fingerprint: string,
     tries: number,
+    opts: IngestOptions,
+    useCache = true,
   ): TE.TaskEither<StoreError, IngestResult> =>
-    TE.chain((loaded: CacheEntry) => {
+    TE.chain(({ entry: loaded, fresh }: { entry: CacheEntry; fresh: boolean }) => {
       const routed: Observation = orderId !== undefined && obs.orderId === undefined ? ({ ...obs, orderId } as Observation) : obs;
       const decision = decide(loaded.state, routed);
-      if (decision.outcome === 'rejected') return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded.state !== undefined);
+      if (decision.outcome === 'rejected') {
+        // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
+        if (!fresh) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries, opts, false);
+        return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded.state !== undefined);
+      }
       const target = decision.orderId ?? orderId;
       if (target === undefined) return reject(line, receivedAt, rawBody, decision, undefined, false);
       const streamId = streamIdOf(target);
@@ -249,7 +261,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
           if (E.isLeft(appended)) {
             if (appended.left._tag === 'VersionConflict' && tries < maxRetries) {
               cache.delete(streamId);
-              return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1);
+              return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1, opts, false);
             }
             return TE.left(appended.left);
           }
@@ -257,7 +269,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
             // Another delivery of the same observation was applied first: decide again against
             // the stream it wrote, so this delivery is kept too (as the duplicate it now is).
             cache.delete(streamId);
-            if (tries < maxRetries) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1);
+            if (tries < maxRetries) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1, opts, false);
             return TE.left({ _tag: 'StoreFailed', cause: `could not record a redelivery on ${streamId} after ${tries} tries` } as StoreError);
           }
           const stored = appended.right.events[0]!;
@@ -274,7 +286,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
               answers: answersFor(state),
               position: stored.position,
             };
-          })(withFlagsOf(target, now));
+          })(opts.answers === false ? TE.right(now.state) : withFlagsOf(target, now));
         })(
           TE.fromTask(() =>
             commits.append({
@@ -285,7 +297,14 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
           ),
         ),
       )(alias);
-    })(orderId === undefined ? TE.right(EMPTY) : readStream(orderId));
+    })(
+      orderId === undefined
+        ? TE.right({ entry: EMPTY, fresh: true })
+        : useCache && cache.has(streamIdOf(orderId))
+          ? // The expected version on append catches a cache another instance has moved past.
+            TE.right({ entry: cache.get(streamIdOf(orderId))!, fresh: false })
+          : TE.map((entry: CacheEntry) => ({ entry, fresh: true }))(readStream(orderId)),
+    );
 
   return {
     store,
@@ -296,7 +315,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       const obs = opts.observation ?? toObservation(line, { serverKey });
       const fingerprint = fingerprintOf(line, opts.rawBody);
       return TE.chain((orderId: string | undefined) =>
-        serialized(orderId, attempt(line, obs, orderId, receivedAt, opts.rawBody, fingerprint, 0)),
+        serialized(orderId, attempt(line, obs, orderId, receivedAt, opts.rawBody, fingerprint, 0, opts)),
       )(resolve(obs));
     },
   };
