@@ -7,7 +7,7 @@
  *   cd /work/main && npx tsx corpus/.authoring/build.ts
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signNotification, signatureKey } from '../../packages/adapters/src/midtrans/signature';
 
@@ -486,6 +486,9 @@ const pair = (s: string) => {
 };
 
 const written: string[] = [];
+/** `--check`: compare with the committed files instead of writing them; exit 1 on any difference. */
+const CHECK = process.argv.includes('--check');
+const drifted: string[] = [];
 
 const write = (s: Spec): void => {
   if (s.trace.length !== s.events.length) throw new Error(`${s.nn}: trace has ${s.trace.length} entries for ${s.events.length} events`);
@@ -511,7 +514,11 @@ const write = (s: Spec): void => {
     },
   };
   const name = `${s.nn}-${s.slug}.json`;
-  writeFileSync(join(OUT, name), `${JSON.stringify(file, null, 2)}\n`);
+  const text = `${JSON.stringify(file, null, 2)}\n`;
+  const path = join(OUT, name);
+  if (CHECK) {
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) drifted.push(name);
+  } else writeFileSync(path, text);
   written.push(name);
 };
 
@@ -1637,4 +1644,9 @@ const oid = (nn: number, slug: string) => `own-${nn}-${slug}`;
   });
 }
 
-console.log(`wrote ${written.length} files:\n${written.join('\n')}`);
+if (CHECK) {
+  if (drifted.length > 0) {
+    console.error(`corpus out of date: ${drifted.join(', ')}. Run \`npx tsx corpus/.authoring/build.ts\` and commit the result.`);
+    process.exitCode = 1;
+  } else console.log(`all ${written.length} scenario files match their source`);
+} else console.log(`wrote ${written.length} files:\n${written.join('\n')}`);

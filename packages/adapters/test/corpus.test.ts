@@ -2,6 +2,7 @@
  * The scenario corpus: one test per file in ../shared/corpus (the samples) and corpus/ (ours),
  * replayed through the same code path as `paystate replay`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readReplayInput, replayLines } from '../src/replay/index';
@@ -30,6 +31,14 @@ test('both corpus folders are present and hold scenarios', () => {
   for (const dir of DIRS) expect(existsSync(dir)).toBe(true);
   expect(files.filter(([n]) => n.startsWith('shared/')).length).toBeGreaterThanOrEqual(15);
   expect(files.filter(([n]) => n.startsWith('own/')).length).toBeGreaterThanOrEqual(20);
+});
+
+test('our scenario files are what corpus/.authoring/build.ts generates (no hand edits, no drift)', () => {
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const run = spawnSync(tsx, [join(ROOT, 'corpus', '.authoring', 'build.ts'), '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toMatch(/^all \d+ scenario files match their source/);
+  expect(run.status).toBe(0);
 });
 
 describe.each(files)('%s', (_name, file) => {
