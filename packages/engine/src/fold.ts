@@ -25,7 +25,7 @@ import {
   type RefundEntry,
   type StatusReport,
 } from './observation';
-import { notificationStatusCodes, OPENING_STATUSES, RETRYABLE_ENDINGS, START, type FraudStatus, type TransactionStatus } from './status';
+import { notificationStatusCodes, OPENING_STATUSES, RETRYABLE_ENDINGS, START, type TransactionStatus } from './status';
 import { makeOrder, withAttempt, type AttemptState, type Flag, type FlagRecord, type OrderState, type Outcome, type StatusPair } from './state';
 import { planDeadlines } from './deadlines';
 
@@ -787,4 +787,3 @@ export const replay = (decisions: Iterable<Decision>, from?: OrderState): OrderS
   return s;
 };
 
-export type { FraudStatus };

@@ -208,7 +208,8 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
           return run;
         };
 
-  const reject = (line: RawObservation, receivedAt: string, rawBody: string | undefined, d: Decision, orderId: string | undefined, known: boolean) =>
+  /** Records a rejection; the result's state is the order as just read (with the rejection log's flags). */
+  const reject = (line: RawObservation, receivedAt: string, rawBody: string | undefined, d: Decision, orderId: string | undefined, read: CacheEntry) =>
     TE.chain(({ id }: { id: number }) =>
       TE.map((state: OrderState | undefined): IngestResult => ({
         outcome: 'rejected',
@@ -218,12 +219,12 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
         state,
         answers: answersFor(state),
         rejectionId: id,
-      }))(known && orderId !== undefined ? load(orderId) : TE.right(undefined)),
+      }))(orderId !== undefined ? withFlagsOf(orderId, read) : TE.right(undefined)),
     )(
       store.recordRejection({
         receivedAt,
         kind: line.kind ?? 'unknown',
-        orderId: known ? (orderId ?? null) : (orderId ?? null),
+        orderId: orderId ?? null,
         reason: d.reason,
         rawBody: rawBody ?? JSON.stringify(line.payload ?? null),
       }),
@@ -246,10 +247,10 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       if (decision.outcome === 'rejected') {
         // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
         if (!fresh) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries, opts, false);
-        return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded.state !== undefined);
+        return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded);
       }
       const target = decision.orderId ?? orderId;
-      if (target === undefined) return reject(line, receivedAt, rawBody, decision, undefined, false);
+      if (target === undefined) return reject(line, receivedAt, rawBody, decision, undefined, EMPTY);
       const streamId = streamIdOf(target);
       const data: StoredObservation = { line, receivedAt, observation: routed, decision };
       // A new attempt's transaction_id becomes a way to find the order (idempotent, first writer wins).

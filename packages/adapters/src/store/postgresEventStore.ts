@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import type { AppendOp, AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
+import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
 import { invalidArgument, storeFailed, storeUnavailable, versionConflict } from './eventStore';
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
 import type { ValidAppendOp } from './storeSupport';

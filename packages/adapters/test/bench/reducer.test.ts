@@ -9,7 +9,6 @@ import {
   FRAUD_NODES,
   pairOf,
   TX_NODES,
-  type LedgerEntry,
   type Observation,
   type OrderState,
 } from '@paystate/engine';

@@ -5,7 +5,7 @@ import type { Observation } from '@paystate/engine';
 import { ACTION_NAMES } from '@paystate/engine';
 import { UNREADABLE_LINE, parseReplayLine, toObservation } from '../../src/midtrans/mapping';
 import { signNotification } from '../../src/midtrans/signature';
-import { KNOWN_FIELDS, notificationArb, replayLineArb, unknownFieldsArb } from './arbitraries';
+import { notificationArb, replayLineArb, unknownFieldsArb } from './arbitraries';
 import { DELIBERATELY_BROKEN, expectedWellFormed, loadCorpus } from './corpus';
 import type { CorpusEvent } from './corpus';
 
