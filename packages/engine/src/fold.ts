@@ -144,6 +144,9 @@ const statusPair = (p: Pair): StatusPair => {
   return { transaction_status: txOf(p) as TransactionStatus, fraud_status: f === START ? null : f };
 };
 
+/** Where an attempt is, with its money: `settlement with 50,000 refunded`. */
+const here = (a: AttemptState): string => pairName(a.pair) + amountNote(a);
+
 const amountNote = (a: { refunded: Money; chargedBack: Money }): string =>
   (a.refunded > 0 ? ` with ${displayAmount(a.refunded)} refunded` : '') +
   (a.chargedBack > 0 ? ` with ${displayAmount(a.chargedBack)} charged back` : '');
@@ -256,16 +259,18 @@ export const makeDecide = (path: PathFinder) => {
     return out;
   };
 
+  const inconsistent = (o: OrderState, a: AttemptState, reason: string): Check<Target> =>
+    fail(rejected(o, o.orderId, a.transactionId, 'inconsistent_amounts', reason));
+
   /** A report's claimed state with money merged (notifications, status and charge responses). */
   const reportTarget = (o: OrderState, a: AttemptState, r: StatusReport): Check<Target> => {
     const gross = a.grossAmount;
-    const fail_ = (code: ReasonCode, reason: string) => fail<Target>(rejected(o, o.orderId, a.transactionId, code, reason));
     if (r.refundAmount !== undefined && r.refundAmount > gross)
-      return fail_('inconsistent_amounts', `refund_amount ${displayAmount(r.refundAmount)} exceeds gross_amount ${displayAmount(gross)}`);
+      return inconsistent(o, a, `refund_amount ${displayAmount(r.refundAmount)} exceeds gross_amount ${displayAmount(gross)}`);
     if (r.status === 'partial_refund' && r.refundAmount !== undefined && r.refundAmount >= gross)
-      return fail_('inconsistent_amounts', `partial_refund with refund_amount ${displayAmount(r.refundAmount)} is not below gross_amount ${displayAmount(gross)}`);
+      return inconsistent(o, a, `partial_refund with refund_amount ${displayAmount(r.refundAmount)} is not below gross_amount ${displayAmount(gross)}`);
     if (r.status === 'refund' && r.refundAmount !== undefined && r.refundAmount < gross)
-      return fail_('inconsistent_amounts', `refund with refund_amount ${displayAmount(r.refundAmount)} is below gross_amount ${displayAmount(gross)}`);
+      return inconsistent(o, a, `refund with refund_amount ${displayAmount(r.refundAmount)} is below gross_amount ${displayAmount(gross)}`);
     const refunds = mergeRefunds(a.refunds, r.refunds);
     const listed = sumOf(refunds);
     const ownRefunded =
@@ -320,14 +325,11 @@ export const makeDecide = (path: PathFinder) => {
 
   const RECONCILE_EFFECT = { effect: RECONCILES };
 
-  const judge = (o: OrderState, a: AttemptState, t: Target, what: string, extra?: { reconciles?: boolean }): Decision => {
+  const judge = (o: OrderState, a: AttemptState, t: Target, what: string, reconciles = false): Decision => {
     const tid = a.transactionId;
     const sameMoney = t.refunded === a.refunded && t.chargedBack === a.chargedBack && t.gross === a.grossAmount;
     const ownBehind = (t.ownRefunded ?? a.refunded) < a.refunded || (t.ownChargedBack ?? a.chargedBack) < a.chargedBack;
-    const reconciles = extra?.reconciles === true;
     const keepExtra = reconciles ? RECONCILE_EFFECT : undefined;
-    const apply = (steps: readonly Pair[], reason: string, target: Target = t): Decision => applyTarget(o, a, target, steps, reason, reconciles);
-    const here = (): string => pairName(a.pair) + amountNote(a);
     // Refunds and chargebacks together can never exceed the gross amount: such a state is never applied.
     const overdrawn = t.refunded + t.chargedBack > t.gross;
     if (overdrawn) {
@@ -335,19 +337,19 @@ export const makeDecide = (path: PathFinder) => {
     } else if (t.pair === a.pair) {
       if (sameMoney)
         return ownBehind
-          ? make('stale', 'behind_current', `${what} states an older amount than ${here()}`, o.orderId, tid, keepExtra)
-          : make('duplicate', 'same_state', `${what}: already ${here()}`, o.orderId, tid, keepExtra);
+          ? make('stale', 'behind_current', `${what} states an older amount than ${here(a)}`, o.orderId, tid, keepExtra)
+          : make('duplicate', 'same_state', `${what}: already ${here(a)}`, o.orderId, tid, keepExtra);
       if (hasSelfLoop(txOf(a.pair)) && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack)
-        return apply([t.pair], `${pairName(a.pair)} → ${pairName(t.pair)}${amountNote(t)}`);
+        return applyTarget(o, a, t, [t.pair], `${pairName(a.pair)} → ${pairName(t.pair)}${amountNote(t)}`, reconciles);
     } else {
       const steps = path(a.pair, t.pair);
       if (steps !== undefined)
-        return apply(steps, (steps.length === 1 ? `${pairName(a.pair)} → ${pairName(t.pair)}` : [a.pair, ...steps].map(pairName).join(' → ')) + amountNote(t));
+        return applyTarget(o, a, t, steps, (steps.length === 1 ? `${pairName(a.pair)} → ${pairName(t.pair)}` : [a.pair, ...steps].map(pairName).join(' → ')) + amountNote(t), reconciles);
     }
     const before = path(a.origin, t.pair);
     const after = path(t.pair, a.pair);
     if (before !== undefined && after !== undefined && sameMoney)
-      return make('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here()}`, o.orderId, tid, keepExtra);
+      return make('stale', 'behind_current', `${what} (${pairName(t.pair)}) is history: the attempt is already ${here(a)}`, o.orderId, tid, keepExtra);
     // A report whose status is history but whose refunds (or chargebacks) are news: the money is
     // applied from where the attempt is, so the result does not depend on the delivery order.
     if (!overdrawn && before !== undefined && after !== undefined && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack) {
@@ -362,12 +364,12 @@ export const makeDecide = (path: PathFinder) => {
       const q = pairOf(moved as TransactionStatus, fraud);
       const steps = q === a.pair ? (hasSelfLoop(tx) ? [q] : undefined) : path(a.pair, q);
       if (steps !== undefined)
-        return apply(steps, `${what} (${pairName(t.pair)}) is history, its money is not: ${pairName(a.pair)} → ${pairName(q)}${amountNote(t)}`, { ...t, pair: q });
+        return applyTarget(o, a, { ...t, pair: q }, steps, `${what} (${pairName(t.pair)}) is history, its money is not: ${pairName(a.pair)} → ${pairName(q)}${amountNote(t)}`, reconciles);
     }
     return make(
       'illegal',
       'no_legal_path',
-      `${what} (${pairName(t.pair)}${amountNote(t)}) is not reachable from ${here()} by legal edges, nor on the path from ${pairName(a.origin)}`,
+      `${what} (${pairName(t.pair)}${amountNote(t)}) is not reachable from ${here(a)} by legal edges, nor on the path from ${pairName(a.origin)}`,
       o.orderId,
       tid,
     );
@@ -497,7 +499,7 @@ export const makeDecide = (path: PathFinder) => {
     if (bad !== undefined) return bad;
     const t = reportTarget(o, a, r);
     if (!t.ok) return t.decision;
-    return judge(o, a, t.value, what, { reconciles: kind === 'status_response' });
+    return judge(o, a, t.value, what, kind === 'status_response');
   };
 
   // --- actions --------------------------------------------------------------------------------

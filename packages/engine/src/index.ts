@@ -17,7 +17,7 @@ export {
 export type { TransactionStatus, FraudStatus, Start } from './status';
 export { ACTION_NAMES, isActionName } from './actions';
 export type { ActionName } from './actions';
-export { parseAmount, fromUnits, formatAmount, displayAmount, MINOR_PER_UNIT } from './money';
+export { parseAmount, amountMinor, NOT_AN_AMOUNT, AMOUNT_TOO_LARGE, fromUnits, formatAmount, displayAmount, MINOR_PER_UNIT } from './money';
 export type { Money } from './money';
 
 // machines and their compiled form

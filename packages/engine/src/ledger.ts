@@ -39,8 +39,9 @@ export const createLedger = (decide: (o: OrderState | undefined, obs: Observatio
       const state = evolve(before, decision);
       if (state !== undefined && state !== before) {
         orders.set(state.orderId, state);
+        // an attempt's transaction_id is routed from the observation that added it
         const a = decision.effect?.attempt;
-        if (a !== undefined) byTransaction.set(a.transactionId, state.orderId);
+        if (a !== undefined && state.attempts.length !== (before?.attempts.length ?? 0)) byTransaction.set(a.transactionId, state.orderId);
       }
       return { observation: obs, decision, state };
     },

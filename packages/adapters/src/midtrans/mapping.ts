@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { isActionName } from '@paystate/engine';
 import type { ActionName } from '@paystate/engine';
-import { fromUnits, parseAmount } from '@paystate/engine';
+import { amountMinor, fromUnits, parseAmount } from '@paystate/engine';
 import type { Money } from '@paystate/engine';
 import { OBSERVATION_KINDS } from '@paystate/engine';
 import type {
@@ -99,10 +99,19 @@ const errorText = (cause: unknown): string => {
 };
 
 const money = (path: string, parsed: E.Either<string, Money>): Mapped<Money> =>
-  pipe(
-    parsed,
-    E.mapLeft((m) => `${path}: ${m}`),
-  );
+  E.isLeft(parsed) ? E.left(`${path}: ${parsed.left}`) : parsed;
+
+/** Why a string is not an amount, naming the field. */
+const amountError = (path: string, s: string): string => {
+  const parsed = parseAmount(s);
+  return `${path}: ${E.isLeft(parsed) ? parsed.left : `unexpected amount ${JSON.stringify(s)}`}`;
+};
+
+/** An amount string in minor units, or the reason it is none, naming the field. */
+const amountAt = (path: string, s: string): Mapped<Money> => {
+  const minor = amountMinor(s);
+  return minor >= 0 ? E.right(minor) : E.left(amountError(path, s));
+};
 
 // -------------------------------------------------------------------------------------------------
 // invalid observations
@@ -161,7 +170,7 @@ const invalid = (ctx: LineContext, reason: string): Invalid => ({
 
 const toRefundEntry = (index: number, r: RefundEntryBody): Mapped<RefundEntry> =>
   pipe(
-    money(`refunds.${index}.refund_amount`, parseAmount(r.refund_amount)),
+    amountAt(`refunds.${index}.refund_amount`, r.refund_amount),
     E.map(
       (amount): RefundEntry => ({
         ...opt('key', r.refund_key),
@@ -173,17 +182,17 @@ const toRefundEntry = (index: number, r: RefundEntryBody): Mapped<RefundEntry> =
 
 /** A decoded state statement in domain words (written as early returns: it runs for every notification). */
 const toReport = (b: TransactionBody): Mapped<StatusReport> => {
-  const gross = money('gross_amount', parseAmount(b.gross_amount));
-  if (E.isLeft(gross)) return gross;
+  const gross = amountMinor(b.gross_amount);
+  if (gross < 0) return E.left(amountError('gross_amount', b.gross_amount));
   const report: { -readonly [K in keyof StatusReport]: StatusReport[K] } = {
     transactionId: b.transaction_id,
     status: b.transaction_status,
     statusCode: b.status_code,
-    grossAmount: gross.right,
+    grossAmount: gross,
   };
   if (b.fraud_status !== undefined) report.fraud = b.fraud_status;
   if (b.refund_amount !== undefined) {
-    const r = money('refund_amount', parseAmount(b.refund_amount));
+    const r = amountAt('refund_amount', b.refund_amount);
     if (E.isLeft(r)) return r;
     report.refundAmount = r.right;
   }
@@ -198,7 +207,7 @@ const toReport = (b: TransactionBody): Mapped<StatusReport> => {
     report.refunds = entries;
   }
   if (b.chargeback_amount !== undefined) {
-    const c = money('chargeback_amount', parseAmount(b.chargeback_amount));
+    const c = amountAt('chargeback_amount', b.chargeback_amount);
     if (E.isLeft(c)) return c;
     report.chargebackAmount = c.right;
   }
@@ -395,7 +404,11 @@ const notification = (l: Line, serverKey: string): Mapped<Observation> => {
   if (E.isLeft(signed)) return E.left(signed.left.message);
   const report = toReport(b);
   if (E.isLeft(report)) return report;
-  return E.right({ kind: 'notification', orderId: b.order_id, report: report.right, ...receivedAtOf(l) });
+  return E.right(
+    l.received_at === undefined
+      ? { kind: 'notification', orderId: b.order_id, report: report.right }
+      : { kind: 'notification', orderId: b.order_id, report: report.right, receivedAt: l.received_at },
+  );
 };
 
 const statusResponse = (l: Line): Mapped<Observation> =>
@@ -507,6 +520,8 @@ const serverKeyOf = (options: unknown): string => {
   return typeof key === 'string' ? key : '';
 };
 
+const decodeReplayLine = decodeWith(ReplayLine);
+
 const readLine = (line: unknown, options: MappingOptions): Observation => {
   if (!isRecord(line)) {
     return invalid(
@@ -514,7 +529,7 @@ const readLine = (line: unknown, options: MappingOptions): Observation => {
       `line: expected an object {kind, payload, action?, request?, received_at?}, got ${describeFound(line)}`,
     );
   }
-  const envelope = decodeWith(ReplayLine)(line);
+  const envelope = decodeReplayLine(line);
   const mapped = E.isLeft(envelope) ? E.left(rendered(envelope.left)) : byKind(envelope.right, serverKeyOf(options));
   // The context of a failure (what the line names) is read only when there is one.
   return E.isRight(mapped) ? mapped.right : invalid(contextOf(line), mapped.left);
@@ -534,14 +549,11 @@ export const parseReplayLine = (text: string, options: MappingOptions): Observat
   if (typeof text !== 'string') {
     return invalid({ received: 'unknown' }, `body: expected JSON text, got ${describeFound(text)}`);
   }
-  return pipe(
-    E.tryCatch(
-      (): unknown => JSON.parse(text),
-      (cause) => invalidJson(cause, text).message,
-    ),
-    E.match(
-      (reason): Observation => invalid({ received: 'unknown' }, reason),
-      (line) => toObservation(line, options),
-    ),
-  );
+  let line: unknown;
+  try {
+    line = JSON.parse(text);
+  } catch (cause) {
+    return invalid({ received: 'unknown' }, invalidJson(cause, text).message);
+  }
+  return toObservation(line, options);
 };

@@ -17,6 +17,7 @@ import {
   decodeWith,
   isErrorBody,
 } from '../../src/midtrans/codecs';
+import type { GuardedDecoder } from '../../src/midtrans/codecs';
 import type { DecodeError } from '../../src/midtrans/decodeError';
 import { invalidJson, renderDecodeErrors } from '../../src/midtrans/decodeError';
 import { CODEC_CASES, unknownFieldsArb } from './arbitraries';
@@ -267,8 +268,37 @@ describe('laws', () => {
     );
   });
 
+  // decodeWith returns what a codec's guard accepts without decoding it: that is only right if
+  // the guard and decoding agree on every input, and decoding returns the input itself.
+  it.each(CODEC_CASES)('%s: its guard accepts exactly what it decodes, and decoding returns the input', (_name, codec, valid) => {
+    const mutated = valid.chain((x) => {
+      const keys = Object.keys(x);
+      if (keys.length === 0) return fc.oneof(fc.constant<unknown>(x), fc.jsonValue());
+      return fc.oneof(
+        fc.constant<unknown>(x),
+        fc.jsonValue(),
+        fc.tuple(fc.constantFrom(...keys), fc.option(fc.jsonValue(), { nil: undefined })).map(([k, v]): unknown => {
+          const copy: Record<string, unknown> = { ...x };
+          if (v === undefined) delete copy[k];
+          else copy[k] = v;
+          return copy;
+        }),
+      );
+    });
+    fc.assert(
+      fc.property(mutated, (u) => {
+        const decoded = codec.decode(u);
+        expect(codec.is(u)).toBe(E.isRight(decoded));
+        if (E.isRight(decoded)) expect(decoded.right).toBe(u);
+        const fast = decodeWith(codec)(u);
+        expect(E.isRight(fast)).toBe(E.isRight(decoded));
+      }),
+      RUNS,
+    );
+  });
+
   it('never throws on arbitrary input, for any codec', () => {
-    const codecs: ReadonlyArray<t.Decoder<unknown, unknown>> = [TransactionBody, NotificationBody, StatusResponseBody, ActionResponseBody, ErrorBody];
+    const codecs: ReadonlyArray<GuardedDecoder<unknown>> = [TransactionBody, NotificationBody, StatusResponseBody, ActionResponseBody, ErrorBody];
     fc.assert(
       fc.property(fc.jsonValue(), (u) => {
         for (const c of codecs) decodeWith(c)(u);

@@ -124,4 +124,20 @@ describe('signature laws', () => {
       RUNS,
     );
   });
+
+  it('one character that is not lowercase hex, anywhere, is a malformed signature, whatever its code point', () => {
+    const notHex = fc
+      .oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.constantFrom('A', 'F', 'g', ' ', '\u0100', '\u0130', '\u0661', '\uff10'))
+      .filter((c) => !/^[0-9a-f]$/.test(c) && c.length === 1);
+    fc.assert(
+      fc.property(signedArb, serverKeyArb, fc.nat({ max: 127 }), notHex, (payload, key, at, c) => {
+        const signed = signNotification(payload, key);
+        const edited = signed.signature_key.slice(0, at) + c + signed.signature_key.slice(at + 1);
+        const error = errorOf(verifySignature({ ...signed, signature_key: edited }, key));
+        expect(error?.code).toBe('malformed_signature');
+        expect(error?.message).toMatch(/got other characters/);
+      }),
+      RUNS,
+    );
+  });
 });
