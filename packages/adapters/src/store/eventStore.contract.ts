@@ -596,6 +596,17 @@ export const describeEventStoreContract = (
         expect(Object.keys(stored)).toEqual(Object.keys(data));
       });
 
+      test('an append answers with the events as they are stored, not with the objects it was given', async () => {
+        const s = store();
+        const data = { a: { b: [1, 2] }, dropped: undefined as unknown };
+        const appended = await right(s.appendToStream('s', [ev('T', data)], { expectedVersion: 0 }));
+        data.a.b.push(3);
+        const [read] = (await right(s.readStream('s'))).events;
+        expect(appended.events[0]?.data).toStrictEqual({ a: { b: [1, 2] } });
+        expect({ ...appended.events[0] }).toStrictEqual({ ...read });
+        expect(JSON.parse(JSON.stringify(appended.events))).toEqual(JSON.parse(JSON.stringify([read])));
+      });
+
       test('data JSON cannot represent is refused and nothing is stored', async () => {
         const s = store();
         const cyclic: { self?: unknown } = {};

@@ -11,6 +11,7 @@ import { invalidArgument, storeFailed, storeUnavailable, versionConflict } from 
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
 import type { ValidAppendOp } from './storeSupport';
 import {
+  appendedEvent,
   appendResult,
   catchUpVia,
   checkInteger,
@@ -352,15 +353,10 @@ const planBatch = (
         recordedAt,
       };
       rows.push(row);
-      const event: StoredEvent = {
-        streamId: row.streamId,
-        version: row.version,
-        position: row.position,
-        type: row.type,
-        data: decodeData(row.dataJson),
-        idempotencyKey: row.idempotencyKey,
-        recordedAt,
-      };
+      const event = appendedEvent(
+        { streamId: row.streamId, version: row.version, position: row.position, type: row.type, idempotencyKey: row.idempotencyKey, recordedAt },
+        row.dataJson,
+      );
       if (ev.idempotencyKey !== null) {
         if (keyed === undefined) {
           keyed = new Map();

@@ -10,6 +10,7 @@ import { storeFailed, storeUnavailable, versionConflict } from './eventStore';
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
 import type { ValidAppendOp } from './storeSupport';
 import {
+  appendedEvent,
   appendResult,
   catchUpVia,
   checkInteger,
@@ -207,7 +208,9 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     syncTask(() => (closed ? E.left(storeUnavailable('the database is closed')) : body()), sqliteStoreError);
 
   // Called as a nested transaction, better-sqlite3 wraps this in a SAVEPOINT: a throw rolls back this op alone.
-  const appendOne = db.transaction((op: ValidAppendOp): AppendResult => {
+  // Positions are taken from the last one in the file once per batch (the write lock is held from
+  // BEGIN IMMEDIATE to COMMIT, so nobody else moves it); an op rolled back returns its positions.
+  const appendOne = db.transaction((op: ValidAppendOp, after: number): { result: AppendResult; last: number } => {
     const current = currentVersion.get(op.streamId) ?? 0;
     const existing = new Map<string, StoredEvent>();
     for (const key of keysOf(op)) {
@@ -217,30 +220,25 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     const plan = planAppend(op, current, existing);
     if (E.isLeft(plan)) throw new OpRejected(plan.left);
     const recordedAt = isoNow(clock);
-    let position = lastPosition.get() ?? 0;
+    let position = after;
     const stored = plan.right.fresh.map((ev, i): StoredEvent => {
       position += 1;
       const version = current + i + 1;
       insertEvent.run(position, op.streamId, version, ev.type, ev.dataJson, ev.idempotencyKey, recordedAt);
-      return {
-        streamId: op.streamId,
-        version,
-        position,
-        type: ev.type,
-        data: decodeData(ev.dataJson),
-        idempotencyKey: ev.idempotencyKey,
-        recordedAt,
-      };
+      return appendedEvent({ streamId: op.streamId, version, position, type: ev.type, idempotencyKey: ev.idempotencyKey, recordedAt }, ev.dataJson);
     });
-    return appendResult(op.streamId, current, stored, plan.right.alreadyRecorded);
+    return { result: appendResult(op.streamId, current, stored, plan.right.alreadyRecorded), last: position };
   });
 
-  const appendAll = db.transaction((ops: readonly AppendOp[]): E.Either<StoreError, AppendResult>[] =>
-    ops.map((op) => {
+  const appendAll = db.transaction((ops: readonly AppendOp[]): E.Either<StoreError, AppendResult>[] => {
+    let last = lastPosition.get() ?? 0;
+    return ops.map((op) => {
       const valid = validateAppendOp(op);
       if (E.isLeft(valid)) return valid;
       try {
-        return E.right(appendOne(valid.right));
+        const appended = appendOne(valid.right, last);
+        last = appended.last;
+        return E.right(appended.result);
       } catch (e) {
         if (e instanceof OpRejected) return E.left(e.error);
         // Only reachable if a writer bypassed BEGIN IMMEDIATE; report what the stream holds now.
@@ -249,8 +247,8 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
         }
         throw e;
       }
-    }),
-  );
+    });
+  });
 
   // One read transaction, so the version and the events agree.
   const readStreamTx = db.transaction((streamId: string, fromVersion: number) => ({

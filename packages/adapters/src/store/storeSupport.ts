@@ -71,6 +71,26 @@ export const encodeData = (data: unknown): E.Either<StoreError, string> => {
 
 export const decodeData = (json: string): unknown => JSON.parse(json);
 
+/**
+ * The event an append just wrote, its `data` parsed from the stored JSON when first read (then
+ * kept): an append's answer is mostly used for versions and positions, and parsing every event
+ * back on the write path would cost as much as writing it.
+ */
+export const appendedEvent = (fields: Omit<StoredEvent, 'data'>, dataJson: string): StoredEvent => {
+  let data: unknown;
+  let parsed = false;
+  return Object.defineProperty({ ...fields }, 'data', {
+    enumerable: true,
+    get: () => {
+      if (!parsed) {
+        data = decodeData(dataJson);
+        parsed = true;
+      }
+      return data;
+    },
+  }) as StoredEvent;
+};
+
 export const encodeEvents = (events: readonly NewEvent[]): E.Either<StoreError, readonly EncodedEvent[]> => {
   if (!Array.isArray(events)) return E.left(invalidArgument('events must be an array'));
   const out: EncodedEvent[] = [];
