@@ -134,15 +134,18 @@ export const evolve = (order: OrderState | undefined, d: Decision): OrderState |
 // formatting
 // ---------------------------------------------------------------------------------------------
 
-const pairName = (p: Pair): string => {
+// Names and status pairs of every pair, made once: reasons name pairs for every observation.
+const PAIR_NAMES: readonly string[] = Array.from({ length: PAIR_COUNT }, (_, p) => {
   const f = fraudOf(p);
   return f === START ? txOf(p) : `${txOf(p)}/${f}`;
-};
-
-const statusPair = (p: Pair): StatusPair => {
+});
+const STATUS_PAIRS: readonly StatusPair[] = Array.from({ length: PAIR_COUNT }, (_, p) => {
   const f = fraudOf(p);
-  return { transaction_status: txOf(p) as TransactionStatus, fraud_status: f === START ? null : f };
-};
+  return Object.freeze({ transaction_status: txOf(p) as TransactionStatus, fraud_status: f === START ? null : f });
+});
+
+const pairName = (p: Pair): string => PAIR_NAMES[p]!;
+const statusPair = (p: Pair): StatusPair => STATUS_PAIRS[p]!;
 
 /** Where an attempt is, with its money: `settlement with 50,000 refunded`. */
 const here = (a: AttemptState): string => pairName(a.pair) + amountNote(a);
