@@ -13,10 +13,13 @@ import { SECTIONS, type BenchContext } from './sections';
 
 type Results = Record<string, number | string>;
 
+const noSuchSection = (names: readonly string[]): Error =>
+  new Error(`no section "${names.join('", "')}" (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);
+
 /** Runs one section here; its log goes to stderr, its results as one JSON line to stdout. */
 const runSection = async (name: string, ctx: Omit<BenchContext, 'log'>): Promise<void> => {
   const section = SECTIONS.find((s) => s.name === name);
-  if (section === undefined) throw new Error(`no section "${name}" (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);
+  if (section === undefined) throw noSuchSection([name]);
   const results = await section.run({ ...ctx, log: (s) => process.stderr.write(s + '\n') });
   process.stdout.write(JSON.stringify(results) + '\n');
 };
@@ -65,7 +68,7 @@ const main = async () => {
 
   const only = values.only?.split(',');
   const unknown = only?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
-  if (unknown.length > 0) throw new Error(`no section "${unknown.join('", "')}" (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);
+  if (unknown.length > 0) throw noSuchSection(unknown);
   const log = values.json === true ? () => undefined : (s: string) => process.stdout.write(s + '\n');
   const childArgs = [...(values.quick === true ? ['--quick'] : []), ...(values.events !== undefined ? ['--events', values.events] : [])];
   const results: Results = {};

@@ -209,8 +209,8 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
 
   // Called as a nested transaction, better-sqlite3 wraps this in a SAVEPOINT: a throw rolls back this op alone.
   // Positions are taken from the last one in the file once per batch (the write lock is held from
-  // BEGIN IMMEDIATE to COMMIT, so nobody else moves it); an op rolled back returns its positions.
-  const appendOne = db.transaction((op: ValidAppendOp, after: number): { result: AppendResult; last: number } => {
+  // BEGIN IMMEDIATE to COMMIT, so nobody else moves it); an op rolled back takes none.
+  const appendOne = db.transaction((op: ValidAppendOp, after: number): AppendResult => {
     const current = currentVersion.get(op.streamId) ?? 0;
     const existing = new Map<string, StoredEvent>();
     for (const key of keysOf(op)) {
@@ -220,14 +220,13 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     const plan = planAppend(op, current, existing);
     if (E.isLeft(plan)) throw new OpRejected(plan.left);
     const recordedAt = isoNow(clock);
-    let position = after;
     const stored = plan.right.fresh.map((ev, i): StoredEvent => {
-      position += 1;
+      const position = after + i + 1;
       const version = current + i + 1;
       insertEvent.run(position, op.streamId, version, ev.type, ev.dataJson, ev.idempotencyKey, recordedAt);
       return appendedEvent({ streamId: op.streamId, version, position, type: ev.type, idempotencyKey: ev.idempotencyKey, recordedAt }, ev.dataJson);
     });
-    return { result: appendResult(op.streamId, current, stored, plan.right.alreadyRecorded), last: position };
+    return appendResult(op.streamId, current, stored, plan.right.alreadyRecorded);
   });
 
   const appendAll = db.transaction((ops: readonly AppendOp[]): E.Either<StoreError, AppendResult>[] => {
@@ -237,8 +236,8 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
       if (E.isLeft(valid)) return valid;
       try {
         const appended = appendOne(valid.right, last);
-        last = appended.last;
-        return E.right(appended.result);
+        last += appended.events.length;
+        return E.right(appended);
       } catch (e) {
         if (e instanceof OpRejected) return E.left(e.error);
         // Only reachable if a writer bypassed BEGIN IMMEDIATE; report what the stream holds now.
