@@ -39,6 +39,10 @@ import { describeFound, invalidJson, renderDecodeErrors, underPath } from './dec
 import type { DecodeError } from './decodeError';
 import { verifySignature } from './signature';
 
+// Bound once: run through tsx (CommonJS), every `E.x(...)` is an accessor call on a module object,
+// and this module runs for every observation.
+const { isLeft, isRight, left, right } = E;
+
 // -------------------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------------------
@@ -99,18 +103,18 @@ const errorText = (cause: unknown): string => {
 };
 
 const money = (path: string, parsed: E.Either<string, Money>): Mapped<Money> =>
-  E.isLeft(parsed) ? E.left(`${path}: ${parsed.left}`) : parsed;
+  isLeft(parsed) ? left(`${path}: ${parsed.left}`) : parsed;
 
 /** Why a string is not an amount, naming the field. */
 const amountError = (path: string, s: string): string => {
   const parsed = parseAmount(s);
-  return `${path}: ${E.isLeft(parsed) ? parsed.left : `unexpected amount ${JSON.stringify(s)}`}`;
+  return `${path}: ${isLeft(parsed) ? parsed.left : `unexpected amount ${JSON.stringify(s)}`}`;
 };
 
 /** An amount string in minor units, or the reason it is none, naming the field. */
 const amountAt = (path: string, s: string): Mapped<Money> => {
   const minor = amountMinor(s);
-  return minor >= 0 ? E.right(minor) : E.left(amountError(path, s));
+  return minor >= 0 ? right(minor) : left(amountError(path, s));
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -183,7 +187,7 @@ const toRefundEntry = (index: number, r: RefundEntryBody): Mapped<RefundEntry> =
 /** A decoded state statement in domain words (written as early returns: it runs for every notification). */
 const toReport = (b: TransactionBody): Mapped<StatusReport> => {
   const gross = amountMinor(b.gross_amount);
-  if (gross < 0) return E.left(amountError('gross_amount', b.gross_amount));
+  if (gross < 0) return left(amountError('gross_amount', b.gross_amount));
   const report: { -readonly [K in keyof StatusReport]: StatusReport[K] } = {
     transactionId: b.transaction_id,
     status: b.transaction_status,
@@ -193,7 +197,7 @@ const toReport = (b: TransactionBody): Mapped<StatusReport> => {
   if (b.fraud_status !== undefined) report.fraud = b.fraud_status;
   if (b.refund_amount !== undefined) {
     const r = amountAt('refund_amount', b.refund_amount);
-    if (E.isLeft(r)) return r;
+    if (isLeft(r)) return r;
     report.refundAmount = r.right;
   }
   if (b.refund_key !== undefined) report.refundKey = b.refund_key;
@@ -201,20 +205,20 @@ const toReport = (b: TransactionBody): Mapped<StatusReport> => {
     const entries: RefundEntry[] = [];
     for (let i = 0; i < b.refunds.length; i++) {
       const e = toRefundEntry(i, b.refunds[i]!);
-      if (E.isLeft(e)) return e;
+      if (isLeft(e)) return e;
       entries.push(e.right);
     }
     report.refunds = entries;
   }
   if (b.chargeback_amount !== undefined) {
     const c = amountAt('chargeback_amount', b.chargeback_amount);
-    if (E.isLeft(c)) return c;
+    if (isLeft(c)) return c;
     report.chargebackAmount = c.right;
   }
   if (b.transaction_time !== undefined) report.transactionTime = b.transaction_time;
   if (b.expiry_time !== undefined) report.expiryTime = b.expiry_time;
   if (b.settlement_time !== undefined) report.settlementTime = b.settlement_time;
-  return E.right(report);
+  return right(report);
 };
 
 const toApiError = (b: ErrorBody): ApiError => {
@@ -245,7 +249,7 @@ const readAnswer = <A extends TransactionBody>(
               toReport(a.ok),
               E.map((report): ReadAnswer => ({ answer: { report }, orderId: a.ok.order_id })),
             )
-          : E.right({
+          : right({
               answer: { error: toApiError(a.error) },
               ...opt('orderId', nonEmpty(fieldAt(payload, 'order_id'))),
             }),
@@ -281,7 +285,7 @@ const decodeSegment = (s: string): string => {
 /** The id in a request path matching the pattern (`undefined` when there is no path or the pattern has no id). */
 const idFromPath = (request: RequestInfo | undefined, pattern: readonly string[]): Mapped<string | undefined> => {
   const path = request?.path;
-  if (path === undefined) return E.right(undefined);
+  if (path === undefined) return right(undefined);
   const bare = path
     .replace(/^https?:\/\/[^/]*/i, '')
     .replace(/[?#].*$/s, '')
@@ -295,11 +299,11 @@ const idFromPath = (request: RequestInfo | undefined, pattern: readonly string[]
       return s !== undefined && (p === ID ? s.length > 0 : s === p);
     });
   if (!matches) {
-    return E.left(`request.path: expected "/${pattern.join('/')}", got ${describeFound(path)}`);
+    return left(`request.path: expected "/${pattern.join('/')}", got ${describeFound(path)}`);
   }
   const at = pattern.indexOf(ID);
   const raw = at < 0 ? undefined : segments[at + 1];
-  return E.right(raw === undefined ? undefined : decodeSegment(raw));
+  return right(raw === undefined ? undefined : decodeSegment(raw));
 };
 
 // -------------------------------------------------------------------------------------------------
@@ -319,11 +323,11 @@ const requestBody = <A>(decode: (u: unknown) => E.Either<readonly DecodeError[],
   );
 
 const optionalUnits = (path: string, units: number | undefined): Mapped<Money | undefined> =>
-  units === undefined ? E.right(undefined) : money(path, fromUnits(units));
+  units === undefined ? right(undefined) : money(path, fromUnits(units));
 
 const readActionRequest = (action: ActionName, request: RequestInfo | undefined): Mapped<ReadRequest> => {
   const body = request?.body;
-  if (body === undefined) return E.right({ request: {} });
+  if (body === undefined) return right({ request: {} });
   switch (action) {
     case 'refund':
     case 'direct_refund':
@@ -352,7 +356,7 @@ const readActionRequest = (action: ActionName, request: RequestInfo | undefined)
     case 'deny':
     case 'cancel':
     case 'expire':
-      return E.right({ request: {} });
+      return right({ request: {} });
   }
 };
 
@@ -398,13 +402,13 @@ const chargeResponse = (l: Line): Mapped<Observation> =>
 
 const notification = (l: Line, serverKey: string): Mapped<Observation> => {
   const decoded = decodeNotification(l.payload);
-  if (E.isLeft(decoded)) return E.left(rendered(decoded.left));
+  if (isLeft(decoded)) return left(rendered(decoded.left));
   const b = decoded.right;
   const signed = verifySignature(b, serverKey);
-  if (E.isLeft(signed)) return E.left(signed.left.message);
+  if (isLeft(signed)) return left(signed.left.message);
   const report = toReport(b);
-  if (E.isLeft(report)) return report;
-  return E.right(
+  if (isLeft(report)) return report;
+  return right(
     l.received_at === undefined
       ? { kind: 'notification', orderId: b.order_id, report: report.right }
       : { kind: 'notification', orderId: b.order_id, report: report.right, receivedAt: l.received_at },
@@ -429,8 +433,8 @@ const statusResponse = (l: Line): Mapped<Observation> =>
 
 const actionOf = (l: Line): Mapped<ActionName> =>
   isActionName(l.action)
-    ? E.right(l.action)
-    : E.left(
+    ? right(l.action)
+    : left(
         l.action === undefined
           ? 'action: missing (an action_response names its action: approve|deny|cancel|expire|capture|refund|direct_refund)'
           : `action: expected one of approve|deny|cancel|expire|capture|refund|direct_refund, got ${describeFound(l.action)}`,
@@ -530,9 +534,9 @@ const readLine = (line: unknown, options: MappingOptions): Observation => {
     );
   }
   const envelope = decodeReplayLine(line);
-  const mapped = E.isLeft(envelope) ? E.left(rendered(envelope.left)) : byKind(envelope.right, serverKeyOf(options));
+  const mapped = isLeft(envelope) ? left(rendered(envelope.left)) : byKind(envelope.right, serverKeyOf(options));
   // The context of a failure (what the line names) is read only when there is one.
-  return E.isRight(mapped) ? mapped.right : invalid(contextOf(line), mapped.left);
+  return isRight(mapped) ? mapped.right : invalid(contextOf(line), mapped.left);
 };
 
 /** Maps one parsed replay line to an observation; never throws, and anything untrustworthy becomes `invalid`. */
