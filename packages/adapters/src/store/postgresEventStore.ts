@@ -6,9 +6,15 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import pg from 'pg';
-import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
+import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError, StreamRead } from './eventStore';
 import { invalidArgument, storeFailed, storeUnavailable, versionConflict } from './eventStore';
-import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
+import {
+  LATEST_SCHEMA_VERSION,
+  pendingMigrations,
+  POSTGRES_APPEND_FUNCTION,
+  POSTGRES_APPEND_FUNCTION_MIGRATION,
+  POSTGRES_APPEND_LOCK,
+} from './migrations';
 import type { ValidAppendOp } from './storeSupport';
 import {
   appendedEvent,
@@ -43,10 +49,15 @@ export interface PostgresEventStoreOptions {
   readonly clock?: () => Date;
 }
 
-// Advisory lock namespaces ('pays' and 'psmg'); the second key is hashtext(schema), so stores in
-// different schemas do not contend.
-const APPEND_LOCK = 1885436275;
+// Advisory lock namespace of migrations ('psmg'); the second key is hashtext(schema), as for appends.
 const MIGRATION_LOCK = 1886612839;
+
+/** The most stream reads one statement carries. */
+const MAX_READ_BATCH = 256;
+/** How many of those statements may be on their way at once. */
+const READS_IN_FLIGHT = 1;
+const APPEND_LOCK = POSTGRES_APPEND_LOCK;
+const APPEND_FUNCTION = POSTGRES_APPEND_FUNCTION;
 
 // SQLSTATE classes describing the server or the connection rather than the request: 08 connection
 // exception, 53 insufficient resources, 57 operator intervention (shutdown, cancel), 58 system error.
@@ -249,7 +260,9 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
       await endOwnPool();
       return E.left(postgresStoreError(e));
     }
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool));
+    // A store that stops short of the append function's migration (an older release's schema) appends the way that reads first.
+    const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction));
   };
 };
 
@@ -296,16 +309,14 @@ const toRejection = (r: RejectionRow): StoredRejection => ({
 
 /** What the store holds, under the append lock, for the streams and idempotency keys of one batch. */
 interface BatchState {
-  readonly lastPosition: number;
   /** Current version of every stream in the batch (0 when it has no events). */
   readonly versions: Map<string, number>;
   /** Stored events by stream, then idempotency key, for the keys the batch carries. */
   readonly keyed: Map<string, Map<string, StoredEvent>>;
 }
 
-/** An event the batch will insert, its data still as the JSON text to store. */
+/** An event the batch will insert, its data still as the JSON text to store; it takes position lastPosition + its place in `rows` + 1. */
 interface NewRow {
-  readonly position: number;
   readonly streamId: string;
   readonly version: number;
   readonly type: string;
@@ -314,62 +325,90 @@ interface NewRow {
   readonly recordedAt: string;
 }
 
+/** Where an op's answer comes from: events stored before the batch, or rows of this batch (by index). */
+type Recorded = StoredEvent | number;
+
+interface PlannedOp {
+  readonly streamId: string;
+  readonly current: number;
+  readonly rows: readonly number[];
+  readonly alreadyRecorded: readonly Recorded[];
+}
+
 interface BatchPlan {
-  readonly results: E.Either<StoreError, AppendResult>[];
   readonly rows: readonly NewRow[];
+  /** Every op's answer, once the position before the batch's first row is known. */
+  readonly results: (lastPosition: number) => E.Either<StoreError, AppendResult>[];
 }
 
 /**
  * Decides every op of a batch as if they ran one after another against the state read: each op
  * sees the versions and idempotency keys left by the ops before it, a rejected op changes nothing,
- * and new events take consecutive positions after lastPosition in op order.
+ * and new events take consecutive positions after the store's last one, in op order.
  */
 const planBatch = (
   ops: readonly E.Either<StoreError, ValidAppendOp>[],
   state: BatchState,
   clock: () => Date,
 ): BatchPlan => {
-  let position = state.lastPosition;
   const rows: NewRow[] = [];
-  const results = ops.map((valid): E.Either<StoreError, AppendResult> => {
+  /** Rows of this batch by stream, then idempotency key. */
+  const batchKeyed = new Map<string, Map<string, number>>();
+  const planned = ops.map((valid): E.Either<StoreError, PlannedOp> => {
     if (E.isLeft(valid)) return valid;
     const op = valid.right;
     const current = state.versions.get(op.streamId) ?? 0;
-    let keyed = state.keyed.get(op.streamId);
-    const plan = planAppend(op, current, keyed ?? new Map<string, StoredEvent>());
+    const stored = state.keyed.get(op.streamId);
+    let own = batchKeyed.get(op.streamId);
+    const plan = planAppend<Recorded>(op, current, { get: (key) => stored?.get(key) ?? own?.get(key) });
     if (E.isLeft(plan)) return plan;
-    const fresh = plan.right.fresh;
-    if (fresh.length === 0) return E.right(appendResult(op.streamId, current, [], plan.right.alreadyRecorded));
+    const { fresh, alreadyRecorded } = plan.right;
+    if (fresh.length === 0) return E.right({ streamId: op.streamId, current, rows: [], alreadyRecorded });
     const recordedAt = isoNow(clock);
-    const stored = fresh.map((ev, i): StoredEvent => {
-      position += 1;
-      const row: NewRow = {
-        position,
-        streamId: op.streamId,
-        version: current + i + 1,
-        type: ev.type,
-        dataJson: ev.dataJson,
-        idempotencyKey: ev.idempotencyKey,
-        recordedAt,
-      };
-      rows.push(row);
-      const event = appendedEvent(
-        { streamId: row.streamId, version: row.version, position: row.position, type: row.type, idempotencyKey: row.idempotencyKey, recordedAt },
-        row.dataJson,
-      );
+    const indices = fresh.map((ev, i) => {
+      const index = rows.push({ streamId: op.streamId, version: current + i + 1, type: ev.type, dataJson: ev.dataJson, idempotencyKey: ev.idempotencyKey, recordedAt }) - 1;
       if (ev.idempotencyKey !== null) {
-        if (keyed === undefined) {
-          keyed = new Map();
-          state.keyed.set(op.streamId, keyed);
+        if (own === undefined) {
+          own = new Map();
+          batchKeyed.set(op.streamId, own);
         }
-        keyed.set(ev.idempotencyKey, event);
+        own.set(ev.idempotencyKey, index);
       }
-      return event;
+      return index;
     });
-    state.versions.set(op.streamId, current + stored.length);
-    return E.right(appendResult(op.streamId, current, stored, plan.right.alreadyRecorded));
+    state.versions.set(op.streamId, current + fresh.length);
+    return E.right({ streamId: op.streamId, current, rows: indices, alreadyRecorded });
   });
-  return { results, rows };
+  return {
+    rows,
+    results: (lastPosition) => {
+      const events = rows.map((r, i) =>
+        appendedEvent(
+          { streamId: r.streamId, version: r.version, position: lastPosition + i + 1, type: r.type, idempotencyKey: r.idempotencyKey, recordedAt: r.recordedAt },
+          r.dataJson,
+        ),
+      );
+      const eventOf = (r: Recorded): StoredEvent => (typeof r === 'number' ? events[r]! : r);
+      return planned.map((p) =>
+        E.isLeft(p) ? p : E.right(appendResult(p.right.streamId, p.right.current, p.right.rows.map(eventOf), p.right.alreadyRecorded.map(eventOf))),
+      );
+    },
+  };
+};
+
+/** The streams of a batch, and its (stream, idempotency key) pairs as two parallel arrays. */
+const batchKeys = (ops: readonly ValidAppendOp[]): { streamIds: string[]; keyStreams: string[]; keys: string[] } => {
+  const streamIds = new Set<string>();
+  const keyStreams: string[] = [];
+  const keys: string[] = [];
+  for (const op of ops) {
+    streamIds.add(op.streamId);
+    for (const key of keysOf(op)) {
+      keyStreams.push(op.streamId);
+      keys.push(key);
+    }
+  }
+  return { streamIds: [...streamIds], keyStreams, keys };
 };
 
 /** A row of the batch-state query: the last position ('p'), a stream's version ('v') or a keyed event ('k'). */
@@ -384,6 +423,7 @@ const storeOn = (
   s: string,
   clock: () => Date,
   endPool: () => Promise<void>,
+  appendFunction: boolean,
 ): EventStore => {
   let closed = false;
 
@@ -444,18 +484,9 @@ const storeOn = (
     WHERE e.idempotency_key IS NOT NULL
       AND (e.stream_id, e.idempotency_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
 
-  const readBatchState = async (c: pg.PoolClient, ops: readonly ValidAppendOp[]): Promise<BatchState> => {
-    const streamIds = new Set<string>();
-    const keyStreams: string[] = [];
-    const keys: string[] = [];
-    for (const op of ops) {
-      streamIds.add(op.streamId);
-      for (const key of keysOf(op)) {
-        keyStreams.push(op.streamId);
-        keys.push(key);
-      }
-    }
-    const rows = await c.query<StateRow>(prepared(stateSql, [[...streamIds], keyStreams, keys]));
+  const readBatchState = async (c: pg.PoolClient, ops: readonly ValidAppendOp[]): Promise<BatchState & { lastPosition: number }> => {
+    const { streamIds, keyStreams, keys } = batchKeys(ops);
+    const rows = await c.query<StateRow>(prepared(stateSql, [streamIds, keyStreams, keys]));
     let lastPosition = 0;
     const versions = new Map<string, number>();
     const keyed = new Map<string, Map<string, StoredEvent>>();
@@ -476,7 +507,19 @@ const storeOn = (
 
   const insertSql = `
     INSERT INTO ${s}.events (position, stream_id, version, type, data, idempotency_key, recorded_at)
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::json[], $6::text[], $7::timestamptz[])`;
+    SELECT $1::bigint + r.n, r.stream_id, r.version, r.type, r.data, r.idempotency_key, r.recorded_at
+    FROM unnest($2::text[], $3::integer[], $4::text[], $5::json[], $6::text[], $7::timestamptz[])
+      WITH ORDINALITY AS r(stream_id, version, type, data, idempotency_key, recorded_at, n)`;
+
+  /** The rows' columns, one array each, in insertSql's order from $2. */
+  const rowColumns = (rows: readonly NewRow[]): unknown[] => [
+    rows.map((r) => r.streamId),
+    rows.map((r) => r.version),
+    rows.map((r) => r.type),
+    rows.map((r) => r.dataJson),
+    rows.map((r) => r.idempotencyKey),
+    rows.map((r) => r.recordedAt),
+  ];
 
   /**
    * Appends a batch inside a transaction holding the append lock, in two statements whatever its
@@ -486,25 +529,41 @@ const storeOn = (
     c: pg.PoolClient,
     ops: readonly E.Either<StoreError, ValidAppendOp>[],
   ): Promise<E.Either<StoreError, AppendResult>[]> => {
-    const state = await readBatchState(c, ops.flatMap((op) => (E.isRight(op) ? [op.right] : [])));
-    const { results, rows } = planBatch(ops, state, clock);
-    if (rows.length > 0) {
-      const inserted = await c.query(
-        prepared(insertSql, [
-          rows.map((r) => r.position),
-          rows.map((r) => r.streamId),
-          rows.map((r) => r.version),
-          rows.map((r) => r.type),
-          rows.map((r) => r.dataJson),
-          rows.map((r) => r.idempotencyKey),
-          rows.map((r) => r.recordedAt),
-        ]),
-      );
-      if (inserted.rowCount !== rows.length) {
-        throw new Error(`inserted ${String(inserted.rowCount)} events instead of ${rows.length}`);
+    const { lastPosition, ...state } = await readBatchState(c, ops.flatMap((op) => (E.isRight(op) ? [op.right] : [])));
+    const plan = planBatch(ops, state, clock);
+    if (plan.rows.length > 0) {
+      const inserted = await c.query(prepared(insertSql, [lastPosition, ...rowColumns(plan.rows)]));
+      if (inserted.rowCount !== plan.rows.length) {
+        throw new Error(`inserted ${String(inserted.rowCount)} events instead of ${plan.rows.length}`);
       }
     }
-    return results;
+    return plan.results(lastPosition);
+  };
+
+  const appendFunctionSql = `SELECT ${s}.${APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json[], $9::text[], $10::timestamptz[]) AS last`;
+
+  /**
+   * The batch in one round trip, planned on what its ops expect (each stream at the expected
+   * version of its first op, none of their idempotency keys stored), which is what an ingestor
+   * whose cache is current sends. The append function takes the lock, checks exactly that, and
+   * inserts and commits the rows, or inserts nothing and answers NULL when the store differs;
+   * the batch then goes the way that reads first. Undefined when the batch cannot go this way.
+   */
+  const appendExpected = async (ops: readonly E.Either<StoreError, ValidAppendOp>[]): Promise<E.Either<StoreError, AppendResult>[] | undefined> => {
+    const valid = ops.flatMap((op) => (E.isRight(op) ? [op.right] : []));
+    const versions = new Map<string, number>();
+    for (const op of valid) {
+      if (op.expectedVersion === 'any') return undefined;
+      if (!versions.has(op.streamId)) versions.set(op.streamId, op.expectedVersion);
+    }
+    const plan = planBatch(ops, { versions: new Map(versions), keyed: new Map() }, clock);
+    if (plan.rows.length === 0) return undefined;
+    const { keyStreams, keys } = batchKeys(valid);
+    const answer = await pool.query<{ last: string | null }>(
+      prepared(appendFunctionSql, [[...versions.keys()], [...versions.values()], keyStreams, keys, ...rowColumns(plan.rows)]),
+    );
+    const last = answer.rows[0]?.last;
+    return last === null || last === undefined ? undefined : plan.results(Number(last));
   };
 
   const appendMany: EventStore['appendMany'] = (ops) =>
@@ -512,7 +571,8 @@ const storeOn = (
       const valid = ops.map(validateAppendOp);
       if (!valid.some(E.isRight)) return E.right(valid.filter(E.isLeft));
       try {
-        return E.right(await inAppendTransaction((c) => appendBatch(c, valid)));
+        const expected = appendFunction ? await appendExpected(valid) : undefined;
+        return E.right(expected ?? (await inAppendTransaction((c) => appendBatch(c, valid))));
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
       }
@@ -539,6 +599,60 @@ const storeOn = (
       });
       return E.right(results);
     });
+
+  // One statement, one snapshot for every stream asked: each stream's version and its events agree.
+  // A stream with no events from its fromVersion yields one row of NULL event columns. OFFSET 0
+  // keeps the events subquery a per-stream index scan: flattened, the generic plan of the prepared
+  // statement joins the whole table by hash (measured: 10 ms instead of 0.7 ms for 8 streams of 20,000 events).
+  const readStreamsSql = `
+    SELECT r.n, c.current, e.* FROM unnest($1::text[], $2::integer[]) WITH ORDINALITY AS r(stream_id, from_version, n)
+    CROSS JOIN LATERAL (SELECT coalesce(max(version), 0) AS current FROM ${s}.events WHERE stream_id = r.stream_id) c
+    LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = r.stream_id AND version >= r.from_version ORDER BY version OFFSET 0) e ON true
+    ORDER BY r.n, e.version`;
+
+  type StreamRow = { readonly n: string; readonly current: number } & (EventRow | { readonly [K in keyof EventRow]: null });
+
+  /**
+   * Stream reads asked while one is on its way go together in the next statement, so a burst of
+   * first reads (a webhook's orders not yet cached) costs one round trip rather than one each.
+   */
+  const reads = (() => {
+    type Waiter = { readonly streamId: string; readonly from: number; readonly resolve: (r: StreamRead) => void; readonly reject: (e: unknown) => void };
+    let queue: Waiter[] = [];
+    let inFlight = 0;
+    const send = async (batch: readonly Waiter[]): Promise<void> => {
+      try {
+        const rows = await pool.query<StreamRow>(prepared(readStreamsSql, [batch.map((w) => w.streamId), batch.map((w) => w.from)]));
+        const answers = batch.map((): { version: number; events: StoredEvent[] } => ({ version: 0, events: [] }));
+        for (const row of rows.rows) {
+          const answer = answers[Number(row.n) - 1]!;
+          answer.version = row.current;
+          if (row.position !== null) answer.events.push(toStored(row));
+        }
+        batch.forEach((w, i) => w.resolve(answers[i]!));
+      } catch (e) {
+        for (const w of batch) w.reject(e);
+      }
+    };
+    const pump = (): void => {
+      while (queue.length > 0 && inFlight < READS_IN_FLIGHT) {
+        const batch = queue.slice(0, MAX_READ_BATCH);
+        queue = queue.slice(batch.length);
+        inFlight += 1;
+        void send(batch).then(() => {
+          inFlight -= 1;
+          pump();
+        });
+      }
+    };
+    return {
+      read: (streamId: string, from: number): Promise<StreamRead> =>
+        new Promise((resolve, reject) => {
+          queue.push({ streamId, from, resolve, reject });
+          pump();
+        }),
+    };
+  })();
 
   const readAll: EventStore['readAll'] = (options) =>
     task(async () => {
@@ -568,19 +682,7 @@ const storeOn = (
         if (E.isLeft(id)) return id;
         const from = validateFromVersion(options);
         if (E.isLeft(from)) return from;
-        // One statement, one snapshot: the version and the events agree.
-        // A stream with no events from fromVersion yields one row of NULL event columns.
-        const rows = await pool.query<{ readonly current: number } & (EventRow | { readonly [K in keyof EventRow]: null })>(
-          prepared(
-            `WITH cur AS (SELECT coalesce(max(version), 0) AS current FROM ${s}.events WHERE stream_id = $1)
-             SELECT cur.current, e.* FROM cur
-             LEFT JOIN (SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 AND version >= $2) e ON true
-             ORDER BY e.version`,
-            [id.right, from.right],
-          ),
-        );
-        const events = rows.rows.flatMap((r) => (r.position === null ? [] : [toStored(r)]));
-        return E.right({ version: rows.rows[0]?.current ?? 0, events });
+        return E.right(await reads.read(id.right, from.right));
       }),
 
     readAll,

@@ -31,10 +31,10 @@ export interface ValidAppendOp {
   readonly expectedVersion: ExpectedVersion;
 }
 
-/** What an append will do once the stream's state is known. */
-export interface AppendPlan {
+/** What an append will do once the stream's state is known; R is how a recorded event is named. */
+export interface AppendPlan<R = StoredEvent> {
   readonly fresh: readonly EncodedEvent[];
-  readonly alreadyRecorded: readonly StoredEvent[];
+  readonly alreadyRecorded: readonly R[];
 }
 
 export const DEFAULT_CATCH_UP_BATCH_SIZE = 500;
@@ -131,13 +131,13 @@ export const keysOf = (op: ValidAppendOp): string[] =>
  * Splits an op into events already in the stream (by idempotency key) and fresh ones, and checks the
  * expected version; a batch made only of already-recorded events is not a conflict.
  */
-export const planAppend = (
+export const planAppend = <R = StoredEvent>(
   op: ValidAppendOp,
   currentVersion: number,
-  existingByKey: ReadonlyMap<string, StoredEvent>,
-): E.Either<StoreError, AppendPlan> => {
+  existingByKey: { readonly get: (key: string) => R | undefined },
+): E.Either<StoreError, AppendPlan<R>> => {
   const fresh: EncodedEvent[] = [];
-  const alreadyRecorded: StoredEvent[] = [];
+  const alreadyRecorded: R[] = [];
   for (const ev of op.events) {
     const existing = ev.idempotencyKey === null ? undefined : existingByKey.get(ev.idempotencyKey);
     if (existing === undefined) fresh.push(ev);

@@ -134,7 +134,8 @@ describe('SQLite', () => {
               const k = await admin.query(
                 `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE wait_event_type = 'Lock' AND application_name = 'paystate' AND query LIKE $1`,
-                [`%INSERT INTO "${schema}".events%`],
+                // Only the append waits (an INSERT, or the store's append function that inserts).
+                [`%"${schema}".%`],
               );
               if ((k.rowCount ?? 0) > 0) return k.rowCount ?? 0;
             }

@@ -21,7 +21,8 @@ if (postgresSkipReason !== undefined) console.warn(`PostgreSQL connection-loss t
           const killed = await admin.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
              WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND query LIKE $1`,
-            [`%"${schema}".events%`],
+            // The append is an INSERT or a call of the store's append function: either names the schema.
+            [`%"${schema}".%`],
           );
           terminated = killed.rowCount ?? 0;
         }
