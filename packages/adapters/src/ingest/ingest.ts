@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   answersFor,
   decide,
@@ -18,7 +18,7 @@ import {
   type PaymentAnswers,
 } from '@paystate/engine';
 import { toObservation } from '../midtrans/index';
-import type { EventStore, StoredEvent, StoreError } from '../store/index';
+import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
 
 /** One observation in the replay format (DOMAIN §9), as received. */
@@ -90,13 +90,13 @@ export interface IngestorOptions {
   readonly cacheSize?: number;
 }
 
+/** What the ingestor keeps per stream: the decided state at a version (never the events themselves). */
 interface CacheEntry {
   readonly state: OrderState | undefined;
   readonly version: number;
-  readonly events: readonly StoredEvent[];
 }
 
-const EMPTY: CacheEntry = { state: undefined, version: 0, events: [] };
+const EMPTY: CacheEntry = { state: undefined, version: 0 };
 
 export const streamIdOf = (orderId: string): string => `order:${orderId}`;
 export const orderIdOfStream = (streamId: string): string | undefined => (streamId.startsWith('order:') ? streamId.slice(6) : undefined);
@@ -140,6 +140,18 @@ const orderOf = (o: Observation): string | undefined => o.orderId;
 const targetOf = (o: Observation): string | undefined =>
   o.kind === 'action_response' || o.kind === 'status_response' || o.kind === 'invalid' ? o.targetId : undefined;
 
+type Result<A> = E.Either<StoreError, A>;
+
+/** One observation on its way in: what attempt() needs besides the stream. */
+interface Arrival {
+  readonly line: RawObservation;
+  readonly obs: Observation;
+  readonly orderId: string | undefined;
+  readonly receivedAt: string;
+  readonly rawBody: string | undefined;
+  readonly opts: IngestOptions;
+}
+
 export const createIngestor = (options: IngestorOptions): Ingestor => {
   const { store, serverKey } = options;
   const clock = options.clock ?? (() => new Date());
@@ -155,169 +167,172 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     if (cache.size > cacheLimit) cache.delete(cache.keys().next().value!);
   };
 
-  const readStream = (orderId: string): TE.TaskEither<StoreError, CacheEntry> => {
+  const readStream = async (orderId: string): Promise<Result<CacheEntry>> => {
     const id = streamIdOf(orderId);
     const cached = cache.get(id);
-    return TE.map((read: { version: number; events: readonly StoredEvent[] }) => {
-      if (cached !== undefined && read.events.length === 0 && read.version === cached.version) return cached;
-      const entry = { state: foldStream(read.events, cached?.state), version: read.version, events: [...(cached?.events ?? []), ...read.events] };
-      remember(id, entry);
-      return entry;
-    })(store.readStream(id, { fromVersion: (cached?.version ?? 0) + 1 }));
+    const read = await store.readStream(id, { fromVersion: (cached?.version ?? 0) + 1 })();
+    if (E.isLeft(read)) return read;
+    const { version, events } = read.right;
+    if (cached !== undefined && events.length === 0 && version === cached.version) return E.right(cached);
+    const entry: CacheEntry = { state: foldStream(events, cached?.state), version };
+    remember(id, entry);
+    return E.right(entry);
   };
 
-  const withFlagsOf = (orderId: string, s: CacheEntry): TE.TaskEither<StoreError, OrderState | undefined> =>
-    s.state === undefined
-      ? TE.right(undefined)
-      : TE.map((rs: readonly { receivedAt: string; reason: string }[]) => withRejections(s.state!, s.events, rs))(store.readRejections({ orderId }));
+  /** The state with the rejection log's flags; the stream's events are read again only when the order has rejections. */
+  const withFlagsOf = async (orderId: string, s: CacheEntry): Promise<Result<OrderState | undefined>> => {
+    if (s.state === undefined) return E.right(undefined);
+    const rejections = await store.readRejections({ orderId })();
+    if (E.isLeft(rejections)) return rejections;
+    if (rejections.right.length === 0) return E.right(s.state);
+    const read = await store.readStream(streamIdOf(orderId))();
+    if (E.isLeft(read)) return read;
+    return E.right(withRejections(s.state, read.right.events.slice(0, s.version), rejections.right));
+  };
 
-  const load = (orderId: string): TE.TaskEither<StoreError, OrderState | undefined> =>
-    TE.chain((s: CacheEntry) => withFlagsOf(orderId, s))(readStream(orderId));
+  const load = async (orderId: string): Promise<Result<OrderState | undefined>> => {
+    const s = await readStream(orderId);
+    return E.isLeft(s) ? s : withFlagsOf(orderId, s.right);
+  };
 
-  const streamExists = (orderId: string) => TE.map((s: { version: number }) => s.version > 0)(readStream(orderId));
+  const resolveOrder = async (id: string): Promise<Result<string | undefined>> => {
+    const s = await readStream(id);
+    if (E.isLeft(s)) return s;
+    if (s.right.version > 0) return E.right(id);
+    const alias = await store.getAlias(id)();
+    return E.isLeft(alias) ? alias : E.right(alias.right === undefined ? undefined : orderIdOfStream(alias.right));
+  };
 
-  const resolveOrder = (id: string): TE.TaskEither<StoreError, string | undefined> =>
-    TE.chain((exists: boolean) =>
-      exists ? TE.right<StoreError, string | undefined>(id) : TE.map((s: string | undefined) => (s === undefined ? undefined : orderIdOfStream(s)))(store.getAlias(id)),
-    )(streamExists(id));
-
-  const resolve = (o: Observation): TE.TaskEither<StoreError, string | undefined> => {
+  const resolve = async (o: Observation): Promise<Result<string | undefined>> => {
     const direct = orderOf(o);
-    if (direct !== undefined) return TE.right(direct);
-    const target = targetOf(o);
-    const tid = transactionIdOf(o);
-    const candidates = [target, tid].filter((x): x is string => x !== undefined);
-    const tryNext = (i: number): TE.TaskEither<StoreError, string | undefined> =>
-      i >= candidates.length ? TE.right(undefined) : TE.chain((found: string | undefined) => (found !== undefined ? TE.right(found) : tryNext(i + 1)))(resolveOrder(candidates[i]!));
-    return tryNext(0);
+    if (direct !== undefined) return E.right(direct);
+    for (const candidate of [targetOf(o), transactionIdOf(o)]) {
+      if (candidate === undefined) continue;
+      const found = await resolveOrder(candidate);
+      if (E.isLeft(found) || found.right !== undefined) return found;
+    }
+    return E.right(undefined);
   };
 
   /** In one process, observations of one order are decided one after another; across processes the expected version guards. */
-  const queues = new Map<string, Promise<unknown>>();
-  const serialized = <A>(orderId: string | undefined, task: TE.TaskEither<StoreError, A>): TE.TaskEither<StoreError, A> =>
-    orderId === undefined
-      ? task
-      : () => {
-          const previous = queues.get(orderId) ?? Promise.resolve();
-          const run = previous.then(task, task);
-          const tail = run.then(() => undefined);
-          queues.set(orderId, tail);
-          void tail.then(() => {
-            if (queues.get(orderId) === tail) queues.delete(orderId);
-          });
-          return run;
-        };
+  const queues = new Map<string, Promise<void>>();
+  const serialized = <A>(orderId: string | undefined, task: () => Promise<A>): Promise<A> => {
+    if (orderId === undefined) return task();
+    const previous = queues.get(orderId);
+    const run = previous === undefined ? task() : previous.then(task);
+    let tail: Promise<void> | undefined;
+    const release = (): void => {
+      if (queues.get(orderId) === tail) queues.delete(orderId);
+    };
+    tail = run.then(release, release);
+    queues.set(orderId, tail);
+    return run;
+  };
 
-  /** Records a rejection; the result's state is the order as just read (with the rejection log's flags). */
-  const reject = (line: RawObservation, receivedAt: string, rawBody: string | undefined, d: Decision, orderId: string | undefined, read: CacheEntry) =>
-    TE.chain(({ id }: { id: number }) =>
-      TE.map((state: OrderState | undefined): IngestResult => ({
-        outcome: 'rejected',
-        reason: d.reason,
-        decision: d,
-        orderId,
-        state,
-        answers: answersFor(state),
-        rejectionId: id,
-      }))(orderId !== undefined ? withFlagsOf(orderId, read) : TE.right(undefined)),
-    )(
-      store.recordRejection({
-        receivedAt,
-        kind: line.kind ?? 'unknown',
-        orderId: orderId ?? null,
-        reason: d.reason,
-        rawBody: rawBody ?? JSON.stringify(line.payload ?? null),
-      }),
-    );
+  const result = (decision: Decision, orderId: string | undefined, state: OrderState | undefined, recorded: { position: number } | { rejectionId: number }): IngestResult => ({
+    outcome: decision.outcome,
+    reason: decision.reason,
+    decision,
+    orderId,
+    state,
+    answers: answersFor(state),
+    ...recorded,
+  });
 
-  const attempt = (
-    line: RawObservation,
-    obs: Observation,
-    orderId: string | undefined,
-    receivedAt: string,
-    rawBody: string | undefined,
-    fingerprint: string,
-    tries: number,
-    opts: IngestOptions,
-    useCache = true,
-  ): TE.TaskEither<StoreError, IngestResult> =>
-    TE.chain(({ entry: loaded, fresh }: { entry: CacheEntry; fresh: boolean }) => {
-      const routed: Observation = orderId !== undefined && obs.orderId === undefined ? ({ ...obs, orderId } as Observation) : obs;
-      const decision = decide(loaded.state, routed);
-      if (decision.outcome === 'rejected') {
-        // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
-        if (!fresh) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries, opts, false);
-        return reject(line, receivedAt, rawBody, decision, decision.orderId ?? orderId, loaded);
+  /** Records a rejection; the result's state is the order as just read (with the rejection log's flags unless asked not to). */
+  const reject = async (a: Arrival, d: Decision, orderId: string | undefined, read: CacheEntry): Promise<Result<IngestResult>> => {
+    const recorded = await store.recordRejection({
+      receivedAt: a.receivedAt,
+      kind: a.line.kind ?? 'unknown',
+      orderId: orderId ?? null,
+      reason: d.reason,
+      rawBody: a.rawBody ?? JSON.stringify(a.line.payload ?? null),
+    })();
+    if (E.isLeft(recorded)) return recorded;
+    let state: OrderState | undefined;
+    if (orderId !== undefined) {
+      const flagged = a.opts.answers === false ? E.right(read.state) : await withFlagsOf(orderId, read);
+      if (E.isLeft(flagged)) return flagged;
+      state = flagged.right;
+    }
+    return E.right(result(d, orderId, state, { rejectionId: recorded.right.id }));
+  };
+
+  const attempt = async (a: Arrival, tries: number, useCache: boolean): Promise<Result<IngestResult>> => {
+    const { orderId } = a;
+    let loaded = EMPTY;
+    let fresh = true;
+    if (orderId !== undefined) {
+      // The expected version on append catches a cache another instance has moved past.
+      const cached = useCache ? cache.get(streamIdOf(orderId)) : undefined;
+      if (cached !== undefined) {
+        loaded = cached;
+        fresh = false;
+      } else {
+        const read = await readStream(orderId);
+        if (E.isLeft(read)) return read;
+        loaded = read.right;
       }
-      const target = decision.orderId ?? orderId;
-      if (target === undefined) return reject(line, receivedAt, rawBody, decision, undefined, EMPTY);
-      const streamId = streamIdOf(target);
-      const data: StoredObservation = { line, receivedAt, observation: routed, decision };
-      // A new attempt's transaction_id becomes a way to find the order (idempotent, first writer wins).
-      const tid = decision.effect?.attempt?.transactionId;
-      const opens = tid !== undefined && loaded.state?.attempts.some((a) => a.transactionId === tid) !== true;
-      const alias: TE.TaskEither<StoreError, void> = opens ? store.putAlias(tid, streamId) : TE.right(undefined);
-      return TE.chain(() =>
-        TE.chain((appended: E.Either<StoreError, { events: readonly StoredEvent[]; alreadyRecorded: readonly StoredEvent[] }>) => {
-          if (E.isLeft(appended)) {
-            if (appended.left._tag === 'VersionConflict' && tries < maxRetries) {
-              cache.delete(streamId);
-              return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1, opts, false);
-            }
-            return TE.left(appended.left);
-          }
-          if (appended.right.events.length === 0) {
-            // Another delivery of the same observation was applied first: decide again against
-            // the stream it wrote, so this delivery is kept too (as the duplicate it now is).
-            cache.delete(streamId);
-            if (tries < maxRetries) return attempt(line, obs, orderId, receivedAt, rawBody, fingerprint, tries + 1, opts, false);
-            return TE.left({ _tag: 'StoreFailed', cause: `could not record a redelivery on ${streamId} after ${tries} tries` } as StoreError);
-          }
-          const stored = appended.right.events[0]!;
-          // The stream now is what this process just decided and wrote: no need to read it back.
-          const now: CacheEntry = { state: evolve(loaded.state, decision), version: stored.version, events: [...loaded.events, stored] };
-          remember(streamId, now);
-          return TE.map((state: OrderState | undefined): IngestResult => {
-            return {
-              outcome: decision.outcome,
-              reason: decision.reason,
-              decision,
-              orderId: target,
-              state,
-              answers: answersFor(state),
-              position: stored.position,
-            };
-          })(opts.answers === false ? TE.right(now.state) : withFlagsOf(target, now));
-        })(
-          TE.fromTask(() =>
-            commits.append({
-              streamId,
-              events: [{ type: OBSERVATION_EVENT, data, ...(decision.outcome === 'applied' ? { idempotencyKey: fingerprint } : {}) }],
-              expectedVersion: loaded.version,
-            }),
-          ),
-        ),
-      )(alias);
-    })(
-      orderId === undefined
-        ? TE.right({ entry: EMPTY, fresh: true })
-        : useCache && cache.has(streamIdOf(orderId))
-          ? // The expected version on append catches a cache another instance has moved past.
-            TE.right({ entry: cache.get(streamIdOf(orderId))!, fresh: false })
-          : TE.map((entry: CacheEntry) => ({ entry, fresh: true }))(readStream(orderId)),
-    );
+    }
+    const routed: Observation = orderId !== undefined && a.obs.orderId === undefined ? ({ ...a.obs, orderId } as Observation) : a.obs;
+    const decision = decide(loaded.state, routed);
+    if (decision.outcome === 'rejected') {
+      // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
+      if (!fresh) return attempt(a, tries, false);
+      return reject(a, decision, decision.orderId ?? orderId, loaded);
+    }
+    const target = decision.orderId ?? orderId;
+    if (target === undefined) return reject(a, decision, undefined, EMPTY);
+    const streamId = streamIdOf(target);
+    // A new attempt's transaction_id becomes a way to find the order (idempotent, first writer wins).
+    const tid = decision.effect?.attempt?.transactionId;
+    if (tid !== undefined && loaded.state?.attempts.some((x) => x.transactionId === tid) !== true) {
+      const aliased = await store.putAlias(tid, streamId)();
+      if (E.isLeft(aliased)) return aliased;
+    }
+    const data: StoredObservation = { line: a.line, receivedAt: a.receivedAt, observation: routed, decision };
+    const appended = await commits.append({
+      streamId,
+      events: [decision.outcome === 'applied' ? { type: OBSERVATION_EVENT, data, idempotencyKey: fingerprintOf(a.line, a.rawBody) } : { type: OBSERVATION_EVENT, data }],
+      expectedVersion: loaded.version,
+    });
+    if (E.isLeft(appended)) {
+      if (appended.left._tag !== 'VersionConflict' || tries >= maxRetries) return appended;
+      cache.delete(streamId);
+      return attempt(a, tries + 1, false);
+    }
+    const stored = appended.right.events[0];
+    if (stored === undefined) {
+      // Another delivery of the same observation was applied first: decide again against the
+      // stream it wrote, so this delivery is kept too (as the duplicate it now is).
+      cache.delete(streamId);
+      if (tries < maxRetries) return attempt(a, tries + 1, false);
+      return E.left(storeFailed(`could not record a redelivery on ${streamId} after ${tries} tries`));
+    }
+    // The stream now is what this process just decided and wrote: no need to read it back.
+    const now: CacheEntry = { state: evolve(loaded.state, decision), version: stored.version };
+    remember(streamId, now);
+    let state = now.state;
+    if (a.opts.answers !== false) {
+      const flagged = await withFlagsOf(target, now);
+      if (E.isLeft(flagged)) return flagged;
+      state = flagged.right;
+    }
+    return E.right(result(decision, target, state, { position: stored.position }));
+  };
 
   return {
     store,
-    load,
-    resolveOrder,
-    ingest: (line, opts = {}) => {
-      const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
-      const obs = opts.observation ?? toObservation(line, { serverKey });
-      const fingerprint = fingerprintOf(line, opts.rawBody);
-      return TE.chain((orderId: string | undefined) =>
-        serialized(orderId, attempt(line, obs, orderId, receivedAt, opts.rawBody, fingerprint, 0, opts)),
-      )(resolve(obs));
-    },
+    load: (orderId) => () => load(orderId),
+    resolveOrder: (id) => () => resolveOrder(id),
+    ingest:
+      (line, opts = {}) =>
+      async () => {
+        const obs = opts.observation ?? toObservation(line, { serverKey });
+        const arrival: Arrival = { line, obs, orderId: undefined, receivedAt: opts.receivedAt ?? line.received_at ?? clock().toISOString(), rawBody: opts.rawBody, opts };
+        const orderId = await resolve(obs);
+        if (E.isLeft(orderId)) return orderId;
+        return serialized(orderId.right, () => attempt({ ...arrival, orderId: orderId.right }, 0, true));
+      },
   };
 };
