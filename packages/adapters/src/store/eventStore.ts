@@ -123,6 +123,12 @@ export interface EventStore {
   putCheckpoint(subscriberId: string, position: number): TE.TaskEither<StoreError, void>;
   /** Releases the store's resources; later operations resolve to StoreUnavailable. */
   close(): Promise<void>;
+  /**
+   * How many appendMany calls are worth having on their way at once (default 1). A store that
+   * commits concurrent calls together by itself (SQLite with its writer thread) takes more, so a
+   * caller grouping appends need not wait for one commit before it sends the next group.
+   */
+  readonly concurrentAppends?: number;
 }
 
 export const versionConflict = (streamId: string, expected: ExpectedVersion, actual: number): StoreError => ({

@@ -1,13 +1,20 @@
 /**
  * An EventStore on one SQLite file (better-sqlite3): WAL, synchronous=FULL, and every write in a
  * BEGIN IMMEDIATE transaction so expected-version checks hold across processes sharing the file.
+ *
+ * Reads run on the caller's thread. Writes run on a writer thread with a connection of its own
+ * (see sqliteWriter.ts): an append goes there planned on the versions its ops expect, is checked
+ * and written under the write lock, and commits while the event loop goes on. When the store
+ * differs from the plan (another writer moved a stream, a key is stored, an op expects 'any'),
+ * the append is decided here, reading first, as it is without the thread.
  */
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { AppendOp, AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
+import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
 import { storeFailed, storeUnavailable, versionConflict } from './eventStore';
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
+import { startSqliteWriter, WriterError, WriterStopped, type RunInfo, type SqliteWriter } from './sqliteWriter';
 import type { ValidAppendOp } from './storeSupport';
 import {
   appendedEvent,
@@ -20,6 +27,7 @@ import {
   isoNow,
   keysOf,
   planAppend,
+  planOnExpected,
   syncTask,
   validateAppendOp,
   validateFromVersion,
@@ -36,6 +44,12 @@ export interface SqliteEventStoreOptions {
   /** Run migrations only up to this version, as an older release would (default: all). */
   readonly schemaVersion?: number;
   readonly clock?: () => Date;
+  /**
+   * Write on a thread of the store's own, so the event loop keeps serving while a commit waits for
+   * the disk (default true; a ':memory:' database is private to its connection and is always
+   * written in line).
+   */
+  readonly writerThread?: boolean;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -57,6 +71,10 @@ export const sqliteStoreError = (e: unknown): StoreError => {
   if (/directory does not exist/i.test(message)) return storeUnavailable(message);
   return storeFailed(message);
 };
+
+/** Maps what the writer thread answered instead of a result. */
+const writerStoreError = (e: unknown): StoreError =>
+  e instanceof WriterStopped ? storeUnavailable(errorMessage(e)) : sqliteStoreError(e instanceof WriterError ? { code: e.code, message: e.message } : e);
 
 const isUniqueViolation = (e: unknown): boolean => {
   const code = sqliteCodeOf(e);
@@ -158,14 +176,23 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     runMigrations(db, upTo.right);
-    return E.right(storeOn(db, options.clock ?? (() => new Date())));
+    const threaded = options.writerThread !== false && filename.right !== ':memory:';
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), threaded ? { filename: filename.right, busyTimeoutMs: busyTimeout.right } : undefined));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
   }
 };
 
-const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
+/** appendMany calls worth having on their way to the writer thread at once. */
+const WRITER_CONCURRENT_APPENDS = 32;
+
+const INSERT_ALIAS = 'INSERT INTO aliases (alias, stream_id) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING';
+const INSERT_REJECTION = 'INSERT INTO rejections (received_at, kind, order_id, reason, raw_body) VALUES (?, ?, ?, ?, ?)';
+const UPSERT_CHECKPOINT =
+  'INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position';
+
+const storeOn = (db: Database.Database, clock: () => Date, writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined): EventStore => {
   const currentVersion = db
     .prepare<[string], number>('SELECT coalesce(max(version), 0) FROM events WHERE stream_id = ?')
     .pluck();
@@ -183,13 +210,9 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
   const allFrom = db.prepare<[number, number], EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
   );
-  const insertAlias = db.prepare<[string, string]>(
-    'INSERT INTO aliases (alias, stream_id) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING',
-  );
+  const insertAlias = db.prepare<[string, string]>(INSERT_ALIAS);
   const selectAlias = db.prepare<[string], string>('SELECT stream_id FROM aliases WHERE alias = ?').pluck();
-  const insertRejection = db.prepare<[string, string, string | null, string, string]>(
-    'INSERT INTO rejections (received_at, kind, order_id, reason, raw_body) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insertRejection = db.prepare<[string, string, string | null, string, string]>(INSERT_REJECTION);
   const rejectionsFrom = db.prepare<[number, number], RejectionRow>(
     'SELECT * FROM rejections WHERE id > ? ORDER BY id LIMIT ?',
   );
@@ -199,13 +222,40 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
   const selectCheckpoint = db
     .prepare<[string], number>('SELECT position FROM checkpoints WHERE subscriber_id = ?')
     .pluck();
-  const upsertCheckpoint = db.prepare<[string, number]>(
-    'INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position',
-  );
+  const upsertCheckpoint = db.prepare<[string, number]>(UPSERT_CHECKPOINT);
 
   let closed = false;
   const run = <A>(body: () => E.Either<StoreError, A>): TE.TaskEither<StoreError, A> =>
     syncTask(() => (closed ? E.left(storeUnavailable('the database is closed')) : body()), sqliteStoreError);
+
+  // Started with the first write; once it is gone (it could not start, or it stopped), writes run here.
+  let writer: SqliteWriter | undefined;
+  const writerThread = (): SqliteWriter | undefined => {
+    if (writerAt === undefined) return undefined;
+    writer ??= startSqliteWriter(writerAt.filename, writerAt.busyTimeoutMs);
+    return writer.stopped ? undefined : writer;
+  };
+
+  /** A write of one statement, once its arguments are checked: on the writer thread when there is one, else here. */
+  const write =
+    <A>(checked: () => E.Either<StoreError, readonly unknown[]>, sql: string, answer: (info: RunInfo) => A, inline: (params: readonly unknown[]) => RunInfo): TE.TaskEither<StoreError, A> =>
+    async () => {
+      if (closed) return E.left(storeUnavailable('the database is closed'));
+      const params = checked();
+      if (E.isLeft(params)) return params;
+      const w = writerThread();
+      if (w === undefined) return run(() => E.right(answer(inline(params.right))))();
+      return w.run(sql, params.right).then(
+        (info) => E.right(answer(info)),
+        (e: unknown) => E.left(writerStoreError(e)),
+      );
+    };
+  const runInline =
+    (statement: Database.Statement<unknown[]>) =>
+    (params: readonly unknown[]): RunInfo => {
+      const info = statement.run(...params);
+      return { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) };
+    };
 
   // Called as a nested transaction, better-sqlite3 wraps this in a SAVEPOINT: a throw rolls back this op alone.
   // Positions are taken from the last one in the file once per batch (the write lock is held from
@@ -229,13 +279,13 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     return appendResult(op.streamId, current, stored, plan.right.alreadyRecorded);
   });
 
-  const appendAll = db.transaction((ops: readonly AppendOp[]): E.Either<StoreError, AppendResult>[] => {
+  const appendAll = db.transaction((ops: readonly E.Either<StoreError, ValidAppendOp>[]): E.Either<StoreError, AppendResult>[] => {
     let last = lastPosition.get() ?? 0;
-    return ops.map((op) => {
-      const valid = validateAppendOp(op);
+    return ops.map((valid) => {
       if (E.isLeft(valid)) return valid;
+      const op = valid.right;
       try {
-        const appended = appendOne(valid.right, last);
+        const appended = appendOne(op, last);
         last += appended.events.length;
         return E.right(appended);
       } catch (e) {
@@ -255,7 +305,24 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     events: streamFrom.all(streamId, fromVersion).map(toStored),
   }));
 
-  const appendMany: EventStore['appendMany'] = (ops) => run(() => E.right(appendAll.immediate(ops)));
+  const appendInline = (ops: readonly E.Either<StoreError, ValidAppendOp>[]) => run(() => E.right(appendAll.immediate(ops)));
+
+  const appendMany: EventStore['appendMany'] = (ops) => async () => {
+    if (closed) return E.left(storeUnavailable('the database is closed'));
+    const valid = ops.map(validateAppendOp);
+    const w = writerThread();
+    const batch = w === undefined ? undefined : planOnExpected(valid, clock);
+    if (w !== undefined && batch !== undefined) {
+      const { streams, versions, keyStreams, keys, plan } = batch;
+      try {
+        const last = await w.appendPlanned({ streams, versions, keyStreams, keys, rows: plan.rows });
+        if (last !== null) return E.right(plan.results(last));
+      } catch (e) {
+        return E.left(writerStoreError(e));
+      }
+    }
+    return appendInline(valid)();
+  };
 
   const readAll: EventStore['readAll'] = (options) =>
     run(() => {
@@ -287,14 +354,17 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
     catchUp: catchUpVia(readAll),
 
     putAlias: (alias, streamId) =>
-      run(() => {
-        const a = checkText(alias, 'alias');
-        if (E.isLeft(a)) return a;
-        const s = checkText(streamId, 'streamId');
-        if (E.isLeft(s)) return s;
-        insertAlias.run(a.right, s.right);
-        return E.right(undefined);
-      }),
+      write(
+        () => {
+          const a = checkText(alias, 'alias');
+          if (E.isLeft(a)) return a;
+          const s = checkText(streamId, 'streamId');
+          return E.isLeft(s) ? s : E.right([a.right, s.right]);
+        },
+        INSERT_ALIAS,
+        () => undefined,
+        runInline(insertAlias),
+      ),
 
     getAlias: (alias) =>
       run(() => {
@@ -303,13 +373,17 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
       }),
 
     recordRejection: (r) =>
-      run(() => {
-        const valid = validateRejection(r);
-        if (E.isLeft(valid)) return valid;
-        const { receivedAt, kind, orderId, reason, rawBody } = valid.right;
-        const info = insertRejection.run(receivedAt, kind, orderId, reason, rawBody);
-        return E.right({ id: Number(info.lastInsertRowid) });
-      }),
+      write(
+        () => {
+          const valid = validateRejection(r);
+          if (E.isLeft(valid)) return valid;
+          const { receivedAt, kind, orderId, reason, rawBody } = valid.right;
+          return E.right([receivedAt, kind, orderId, reason, rawBody]);
+        },
+        INSERT_REJECTION,
+        (info) => ({ id: info.lastInsertRowid }),
+        runInline(insertRejection),
+      ),
 
     readRejections: (options) =>
       run(() => {
@@ -330,21 +404,27 @@ const storeOn = (db: Database.Database, clock: () => Date): EventStore => {
       }),
 
     putCheckpoint: (subscriberId, position) =>
-      run(() => {
-        const s = checkText(subscriberId, 'subscriberId');
-        if (E.isLeft(s)) return s;
-        const p = checkInteger(position, 'position', 0);
-        if (E.isLeft(p)) return p;
-        upsertCheckpoint.run(s.right, p.right);
-        return E.right(undefined);
-      }),
+      write(
+        () => {
+          const s = checkText(subscriberId, 'subscriberId');
+          if (E.isLeft(s)) return s;
+          const p = checkInteger(position, 'position', 0);
+          return E.isLeft(p) ? p : E.right([s.right, p.right]);
+        },
+        UPSERT_CHECKPOINT,
+        () => undefined,
+        runInline(upsertCheckpoint),
+      ),
 
-    close: () => {
-      if (!closed) {
-        closed = true;
-        db.close();
-      }
-      return Promise.resolve();
+    // The writer thread commits every group that arrives while it is busy in one transaction.
+    ...(writerAt === undefined ? {} : { concurrentAppends: WRITER_CONCURRENT_APPENDS }),
+
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // The writes already asked for finish first; the thread's connection closes before this one.
+      await writer?.close();
+      db.close();
     },
   };
 };
