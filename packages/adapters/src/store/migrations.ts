@@ -8,9 +8,14 @@
 // stores in different schemas do not contend.
 export const POSTGRES_APPEND_LOCK = 1885436275;
 
-/** The PostgreSQL function that appends a batch planned on its expected versions (migration 3). */
-export const POSTGRES_APPEND_FUNCTION = 'append_expected';
-export const POSTGRES_APPEND_FUNCTION_MIGRATION = 3;
+/**
+ * The PostgreSQL function that appends a batch planned on its expected versions (migration 4),
+ * the rows' data as one JSON array. Migration 3's function (`append_expected`, the data as a
+ * json[] literal, which the driver escapes character by character) stays for the release that
+ * calls it.
+ */
+export const POSTGRES_APPEND_FUNCTION = 'append_planned';
+export const POSTGRES_APPEND_FUNCTION_MIGRATION = 4;
 
 export interface Migration {
   readonly version: number;
@@ -95,7 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: (s) => `CREATE INDEX rejections_order_id ON ${s}.rejections (order_id, id);`,
   },
   {
-    version: POSTGRES_APPEND_FUNCTION_MIGRATION,
+    version: 3,
     description: 'PostgreSQL: append a batch planned on its expected versions in one call',
     sqlite: '',
     // One statement, so one round trip and one implicit transaction that commits before the
@@ -107,7 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
     //
     // s is a quoted plain identifier ("name"), so s.slice(1, -1) is the schema's name.
     postgres: (s) => `
-      CREATE FUNCTION ${s}.${POSTGRES_APPEND_FUNCTION}(
+      CREATE FUNCTION ${s}.append_expected(
         p_streams text[], p_versions integer[], p_key_streams text[], p_keys text[],
         r_streams text[], r_versions integer[], r_types text[], r_data json[], r_keys text[], r_recorded timestamptz[]
       ) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
@@ -132,6 +137,53 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT last_position + r.n, r.stream_id, r.version, r.type, r.data, r.idempotency_key, r.recorded_at
         FROM unnest(r_streams, r_versions, r_types, r_data, r_keys, r_recorded)
           WITH ORDINALITY AS r(stream_id, version, type, data, idempotency_key, recorded_at, n);
+        RETURN last_position;
+      END
+      $fn$;
+    `,
+  },
+  {
+    version: POSTGRES_APPEND_FUNCTION_MIGRATION,
+    description: 'PostgreSQL: append a planned batch in one call, its data as one JSON array',
+    sqlite: '',
+    // One statement, so one round trip and one implicit transaction that commits before the
+    // answer. The lock is the one every append takes; the checks after it run on fresh snapshots
+    // (a VOLATILE function in READ COMMITTED takes one per statement), so they see everything the
+    // lock's previous holder committed. NULL means nothing was written: the caller's plan does not
+    // fit the store (a stream moved, a key is stored) or the isolation level is not the one the
+    // checks rely on, and the caller appends the way that reads the state first.
+    //
+    // r_data is one JSON array, element i the data of row i: json_array_elements gives each
+    // element's text exactly as sent, so the stored text is still what was appended.
+    //
+    // s is a quoted plain identifier ("name"), so s.slice(1, -1) is the schema's name.
+    postgres: (s) => `
+      CREATE FUNCTION ${s}.${POSTGRES_APPEND_FUNCTION}(
+        p_streams text[], p_versions integer[], p_key_streams text[], p_keys text[],
+        r_streams text[], r_versions integer[], r_types text[], r_data json, r_keys text[], r_recorded timestamptz[]
+      ) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
+      DECLARE
+        last_position bigint;
+      BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RETURN NULL;
+        END IF;
+        PERFORM pg_advisory_xact_lock(${POSTGRES_APPEND_LOCK}, hashtext('${s.slice(1, -1)}'));
+        IF EXISTS (
+             SELECT 1 FROM unnest(p_streams, p_versions) AS u(stream_id, version)
+             WHERE coalesce((SELECT max(e.version) FROM ${s}.events e WHERE e.stream_id = u.stream_id), 0) <> u.version)
+           OR EXISTS (
+             SELECT 1 FROM ${s}.events e
+             WHERE e.idempotency_key IS NOT NULL
+               AND (e.stream_id, e.idempotency_key) IN (SELECT * FROM unnest(p_key_streams, p_keys))) THEN
+          RETURN NULL;
+        END IF;
+        SELECT coalesce(max(position), 0) INTO last_position FROM ${s}.events;
+        INSERT INTO ${s}.events (position, stream_id, version, type, data, idempotency_key, recorded_at)
+        SELECT last_position + r.n, r.stream_id, r.version, r.type, d.data, r.idempotency_key, r.recorded_at
+        FROM unnest(r_streams, r_versions, r_types, r_keys, r_recorded)
+          WITH ORDINALITY AS r(stream_id, version, type, idempotency_key, recorded_at, n)
+        JOIN json_array_elements(r_data) WITH ORDINALITY AS d(data, n) USING (n);
         RETURN last_position;
       END
       $fn$;

@@ -15,18 +15,16 @@ import {
   POSTGRES_APPEND_FUNCTION_MIGRATION,
   POSTGRES_APPEND_LOCK,
 } from './migrations';
-import type { ValidAppendOp } from './storeSupport';
+import type { BatchState, NewRow, ValidAppendOp } from './storeSupport';
 import {
-  appendedEvent,
-  appendResult,
+  batchKeys,
   catchUpVia,
   checkInteger,
   checkText,
   decodeData,
   errorMessage,
-  isoNow,
-  keysOf,
-  planAppend,
+  planBatch,
+  planOnExpected,
   validateAppendOp,
   validateFromVersion,
   validateReadAll,
@@ -307,110 +305,6 @@ const toRejection = (r: RejectionRow): StoredRejection => ({
   rawBody: r.raw_body.toString('utf8'),
 });
 
-/** What the store holds, under the append lock, for the streams and idempotency keys of one batch. */
-interface BatchState {
-  /** Current version of every stream in the batch (0 when it has no events). */
-  readonly versions: Map<string, number>;
-  /** Stored events by stream, then idempotency key, for the keys the batch carries. */
-  readonly keyed: Map<string, Map<string, StoredEvent>>;
-}
-
-/** An event the batch will insert, its data still as the JSON text to store; it takes position lastPosition + its place in `rows` + 1. */
-interface NewRow {
-  readonly streamId: string;
-  readonly version: number;
-  readonly type: string;
-  readonly dataJson: string;
-  readonly idempotencyKey: string | null;
-  readonly recordedAt: string;
-}
-
-/** Where an op's answer comes from: events stored before the batch, or rows of this batch (by index). */
-type Recorded = StoredEvent | number;
-
-interface PlannedOp {
-  readonly streamId: string;
-  readonly current: number;
-  readonly rows: readonly number[];
-  readonly alreadyRecorded: readonly Recorded[];
-}
-
-interface BatchPlan {
-  readonly rows: readonly NewRow[];
-  /** Every op's answer, once the position before the batch's first row is known. */
-  readonly results: (lastPosition: number) => E.Either<StoreError, AppendResult>[];
-}
-
-/**
- * Decides every op of a batch as if they ran one after another against the state read: each op
- * sees the versions and idempotency keys left by the ops before it, a rejected op changes nothing,
- * and new events take consecutive positions after the store's last one, in op order.
- */
-const planBatch = (
-  ops: readonly E.Either<StoreError, ValidAppendOp>[],
-  state: BatchState,
-  clock: () => Date,
-): BatchPlan => {
-  const rows: NewRow[] = [];
-  /** Rows of this batch by stream, then idempotency key. */
-  const batchKeyed = new Map<string, Map<string, number>>();
-  const planned = ops.map((valid): E.Either<StoreError, PlannedOp> => {
-    if (E.isLeft(valid)) return valid;
-    const op = valid.right;
-    const current = state.versions.get(op.streamId) ?? 0;
-    const stored = state.keyed.get(op.streamId);
-    let own = batchKeyed.get(op.streamId);
-    const plan = planAppend<Recorded>(op, current, { get: (key) => stored?.get(key) ?? own?.get(key) });
-    if (E.isLeft(plan)) return plan;
-    const { fresh, alreadyRecorded } = plan.right;
-    if (fresh.length === 0) return E.right({ streamId: op.streamId, current, rows: [], alreadyRecorded });
-    const recordedAt = isoNow(clock);
-    const indices = fresh.map((ev, i) => {
-      const index = rows.push({ streamId: op.streamId, version: current + i + 1, type: ev.type, dataJson: ev.dataJson, idempotencyKey: ev.idempotencyKey, recordedAt }) - 1;
-      if (ev.idempotencyKey !== null) {
-        if (own === undefined) {
-          own = new Map();
-          batchKeyed.set(op.streamId, own);
-        }
-        own.set(ev.idempotencyKey, index);
-      }
-      return index;
-    });
-    state.versions.set(op.streamId, current + fresh.length);
-    return E.right({ streamId: op.streamId, current, rows: indices, alreadyRecorded });
-  });
-  return {
-    rows,
-    results: (lastPosition) => {
-      const events = rows.map((r, i) =>
-        appendedEvent(
-          { streamId: r.streamId, version: r.version, position: lastPosition + i + 1, type: r.type, idempotencyKey: r.idempotencyKey, recordedAt: r.recordedAt },
-          r.dataJson,
-        ),
-      );
-      const eventOf = (r: Recorded): StoredEvent => (typeof r === 'number' ? events[r]! : r);
-      return planned.map((p) =>
-        E.isLeft(p) ? p : E.right(appendResult(p.right.streamId, p.right.current, p.right.rows.map(eventOf), p.right.alreadyRecorded.map(eventOf))),
-      );
-    },
-  };
-};
-
-/** The streams of a batch, and its (stream, idempotency key) pairs as two parallel arrays. */
-const batchKeys = (ops: readonly ValidAppendOp[]): { streamIds: string[]; keyStreams: string[]; keys: string[] } => {
-  const streamIds = new Set<string>();
-  const keyStreams: string[] = [];
-  const keys: string[] = [];
-  for (const op of ops) {
-    streamIds.add(op.streamId);
-    for (const key of keysOf(op)) {
-      keyStreams.push(op.streamId);
-      keys.push(key);
-    }
-  }
-  return { streamIds: [...streamIds], keyStreams, keys };
-};
-
 /** A row of the batch-state query: the last position ('p'), a stream's version ('v') or a keyed event ('k'). */
 type StateRow =
   | { readonly kind: 'p'; readonly position: string | null }
@@ -505,18 +399,22 @@ const storeOn = (
     return { lastPosition, versions, keyed };
   };
 
+  // The data travel as one JSON array (element i for row i) rather than a json[] literal, which the
+  // driver would escape character by character; json_array_elements gives back each element's
+  // exact text.
   const insertSql = `
     INSERT INTO ${s}.events (position, stream_id, version, type, data, idempotency_key, recorded_at)
-    SELECT $1::bigint + r.n, r.stream_id, r.version, r.type, r.data, r.idempotency_key, r.recorded_at
-    FROM unnest($2::text[], $3::integer[], $4::text[], $5::json[], $6::text[], $7::timestamptz[])
-      WITH ORDINALITY AS r(stream_id, version, type, data, idempotency_key, recorded_at, n)`;
+    SELECT $1::bigint + r.n, r.stream_id, r.version, r.type, d.data, r.idempotency_key, r.recorded_at
+    FROM unnest($2::text[], $3::integer[], $4::text[], $6::text[], $7::timestamptz[])
+      WITH ORDINALITY AS r(stream_id, version, type, idempotency_key, recorded_at, n)
+    JOIN json_array_elements($5::json) WITH ORDINALITY AS d(data, n) USING (n)`;
 
-  /** The rows' columns, one array each, in insertSql's order from $2. */
+  /** The rows' columns in insertSql's order from $2: an array each, the data as one JSON array. */
   const rowColumns = (rows: readonly NewRow[]): unknown[] => [
     rows.map((r) => r.streamId),
     rows.map((r) => r.version),
     rows.map((r) => r.type),
-    rows.map((r) => r.dataJson),
+    `[${rows.map((r) => r.dataJson).join(',')}]`,
     rows.map((r) => r.idempotencyKey),
     rows.map((r) => r.recordedAt),
   ];
@@ -540,7 +438,7 @@ const storeOn = (
     return plan.results(lastPosition);
   };
 
-  const appendFunctionSql = `SELECT ${s}.${APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json[], $9::text[], $10::timestamptz[]) AS last`;
+  const appendFunctionSql = `SELECT ${s}.${APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json, $9::text[], $10::timestamptz[]) AS last`;
 
   /**
    * The batch in one round trip, planned on what its ops expect (each stream at the expected
@@ -550,20 +448,13 @@ const storeOn = (
    * the batch then goes the way that reads first. Undefined when the batch cannot go this way.
    */
   const appendExpected = async (ops: readonly E.Either<StoreError, ValidAppendOp>[]): Promise<E.Either<StoreError, AppendResult>[] | undefined> => {
-    const valid = ops.flatMap((op) => (E.isRight(op) ? [op.right] : []));
-    const versions = new Map<string, number>();
-    for (const op of valid) {
-      if (op.expectedVersion === 'any') return undefined;
-      if (!versions.has(op.streamId)) versions.set(op.streamId, op.expectedVersion);
-    }
-    const plan = planBatch(ops, { versions: new Map(versions), keyed: new Map() }, clock);
-    if (plan.rows.length === 0) return undefined;
-    const { keyStreams, keys } = batchKeys(valid);
+    const batch = planOnExpected(ops, clock);
+    if (batch === undefined) return undefined;
     const answer = await pool.query<{ last: string | null }>(
-      prepared(appendFunctionSql, [[...versions.keys()], [...versions.values()], keyStreams, keys, ...rowColumns(plan.rows)]),
+      prepared(appendFunctionSql, [batch.streams, batch.versions, batch.keyStreams, batch.keys, ...rowColumns(batch.plan.rows)]),
     );
     const last = answer.rows[0]?.last;
-    return last === null || last === undefined ? undefined : plan.results(Number(last));
+    return last === null || last === undefined ? undefined : batch.plan.results(Number(last));
   };
 
   const appendMany: EventStore['appendMany'] = (ops) =>

@@ -46,8 +46,8 @@ const rowsOf = (schema: string) =>
       withAdmin(async (c) => {
         await c.query(`BEGIN ISOLATION LEVEL ${isolation}`);
         const r = await c.query<{ last: string | null }>(
-          `SELECT "${schema}".${POSTGRES_APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json[], $9::text[], $10::timestamptz[]) AS last`,
-          [['s'], versions, ['s'], [key], ['s'], [versions[0]! + 1], ['B'], ['{"n":2}'], [key], ['2024-01-01T00:00:00.000Z']],
+          `SELECT "${schema}".${POSTGRES_APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json, $9::text[], $10::timestamptz[]) AS last`,
+          [['s'], versions, ['s'], [key], ['s'], [versions[0]! + 1], ['B'], '[{"n" : 2}]', [key], ['2024-01-01T00:00:00.000Z']],
         );
         await c.query('COMMIT');
         return r.rows[0]?.last ?? null;
@@ -65,6 +65,9 @@ const rowsOf = (schema: string) =>
       [1, 's', 1, 'k1'],
       [2, 's', 2, 'k2'],
     ]);
+    // The data arrive as one JSON array; each row keeps its element's text exactly, spaces and all.
+    const stored = await withAdmin(async (c) => (await c.query<{ data: string }>(`SELECT data::text AS data FROM "${schema}".events WHERE position = 2`)).rows[0]?.data);
+    expect(stored).toBe('{"n" : 2}');
     const read = await right(store.readStream('s'));
     expect(read.events.map((e) => [e.version, e.type, e.data])).toEqual([
       [1, 'A', { n: 1 }],
