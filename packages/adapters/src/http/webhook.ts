@@ -43,26 +43,12 @@ export interface NotificationReceiver {
 // receiving
 // -------------------------------------------------------------------------------------------------
 
-// Only a routing hint: a wrong guess costs concurrency, never correctness.
-const ORDER_ID = /"order_id"\s*:\s*"((?:[^"\\]|\\.){1,200})"/;
-
 /**
- * A receiver that ingests notifications for the same order one at a time in this process, so
- * concurrent deliveries of one order never race each other into version conflicts; different
- * orders proceed together and share commits.
+ * A receiver over the ingestion service, which decides one order's observations one after another
+ * in this process (concurrent deliveries of one order never race each other into version
+ * conflicts) while different orders proceed together and share commits.
  */
 export const createNotificationReceiver = (paystate: Pick<Paystate, 'ingestNotification'>): NotificationReceiver => {
-  const tails = new Map<string, Promise<unknown>>();
-  const serialized = <A>(key: string | undefined, f: () => Promise<A>): Promise<A> => {
-    if (key === undefined) return f();
-    const run = (tails.get(key) ?? Promise.resolve()).then(f, f);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
   const ingest = async (rawBody: string): Promise<WebhookEvent> => {
     // The answer needs the outcome only, not the business answers (so no rejection-log read).
     const result = await paystate.ingestNotification(rawBody, { answers: false })();
@@ -70,9 +56,7 @@ export const createNotificationReceiver = (paystate: Pick<Paystate, 'ingestNotif
   };
   return {
     receive: async (rawBody) => {
-      const event = await serialized(ORDER_ID.exec(rawBody)?.[1], () => ingest(rawBody)).catch(
-        (e: unknown): WebhookEvent => ({ _tag: 'Internal', cause: e instanceof Error ? e.message : String(e) }),
-      );
+      const event = await ingest(rawBody).catch((e: unknown): WebhookEvent => ({ _tag: 'Internal', cause: e instanceof Error ? e.message : String(e) }));
       return httpAnswer(event);
     },
   };
