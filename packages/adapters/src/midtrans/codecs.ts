@@ -65,6 +65,44 @@ export const TransactionStatusCodec = keyOf<TransactionStatus>(TRANSACTION_STATU
 export const FraudStatusCodec = keyOf<FraudStatus>(FRAUD_STATUSES, 'FraudStatus');
 
 // -------------------------------------------------------------------------------------------------
+// guards written out (the codecs every notification goes through)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * The same codec with a guard written out field by field. io-ts's own guard walks every field
+ * through a closure per combinator; a notification passes through these for every delivery. The
+ * decoding (and its path-named errors) stays io-ts's, and the codec property tests hold every
+ * guard to it: it accepts exactly what decodes.
+ */
+const withGuard = <A>(codec: t.Type<A, A, unknown>, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(
+    codec.name,
+    is,
+    // The context names the io-ts codec itself, so errors read as they would without the wrapper.
+    (u, c) => codec.validate(u, c.length === 0 ? c : [...c.slice(0, -1), { ...c[c.length - 1]!, type: codec }]),
+    codec.encode,
+  );
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** What io-ts calls an UnknownRecord. */
+const isFields = (u: unknown): u is Fields => u !== null && typeof u === 'object' && !Array.isArray(u);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+const isStatusCode = (u: unknown): boolean =>
+  typeof u === 'string' && u.length === 3 && isDigit(u.charCodeAt(0)) && isDigit(u.charCodeAt(1)) && isDigit(u.charCodeAt(2));
+
+const isNonEmpty = (u: unknown): boolean => typeof u === 'string' && u.length > 0;
+
+const isAmount = (u: unknown): boolean => typeof u === 'string' && amountMinor(u) >= 0;
+
+/** Absent (undefined), or passing the check: what a field of `t.partial` must be. */
+const optional = (u: unknown, ok: (v: unknown) => boolean): boolean => u === undefined || ok(u);
+
+const isString = (u: unknown): boolean => typeof u === 'string';
+
+// -------------------------------------------------------------------------------------------------
 // transaction bodies (charge, notification, status and action answers that state a status)
 // -------------------------------------------------------------------------------------------------
 
@@ -107,28 +145,59 @@ const TransactionExtras = t.partial({
   chargeback_amount: AmountString,
 });
 
+const refundsCodec = TransactionExtras.props.refunds;
+
+/** TransactionCore's guard, field by field. */
+const hasCore = (u: Fields): boolean =>
+  isStatusCode(u['status_code']) &&
+  isNonEmpty(u['transaction_id']) &&
+  isNonEmpty(u['order_id']) &&
+  isAmount(u['gross_amount']) &&
+  TransactionStatusCodec.is(u['transaction_status']);
+
+/** TransactionExtras' guard, field by field. */
+const hasExtras = (u: Fields): boolean =>
+  optional(u['fraud_status'], FraudStatusCodec.is) &&
+  optional(u['transaction_time'], isString) &&
+  optional(u['expiry_time'], isString) &&
+  optional(u['settlement_time'], isString) &&
+  optional(u['refund_amount'], isAmount) &&
+  optional(u['refund_key'], isString) &&
+  optional(u['refund_chargeback_id'], (v) => typeof v === 'number') &&
+  optional(u['refunds'], refundsCodec.is) &&
+  optional(u['chargeback_amount'], isAmount);
+
+/** A guard for a transaction body with `more` checks on top of the core and the known extras. */
+const transactionGuard =
+  <A>(more: (u: Fields) => boolean) =>
+  (u: unknown): u is A =>
+    isFields(u) && hasCore(u) && hasExtras(u) && more(u);
+
 /** Any Midtrans statement of a transaction's state. */
-export const TransactionBody = t.intersection([TransactionCore, TransactionExtras], 'TransactionBody');
+export const TransactionBody = withGuard(
+  t.intersection([TransactionCore, TransactionExtras], 'TransactionBody'),
+  transactionGuard(() => true),
+);
 export type TransactionBody = t.TypeOf<typeof TransactionBody>;
 
 /** A successful `POST /v2/charge` answer (200 capture, 201 pending with `redirect_url` or challenge, 202 deny). */
-export const ChargeResponseBody = t.intersection(
-  [TransactionCore, TransactionExtras, t.partial({ redirect_url: t.string })],
-  'ChargeResponseBody',
+export const ChargeResponseBody = withGuard(
+  t.intersection([TransactionCore, TransactionExtras, t.partial({ redirect_url: t.string })], 'ChargeResponseBody'),
+  transactionGuard((u) => optional(u['redirect_url'], isString)),
 );
 export type ChargeResponseBody = t.TypeOf<typeof ChargeResponseBody>;
 
 /** An HTTP notification from Midtrans; `signature_key` is required. */
-export const NotificationBody = t.intersection(
-  [t.type({ ...TransactionCore.props, signature_key: t.string }), TransactionExtras],
-  'NotificationBody',
+export const NotificationBody = withGuard(
+  t.intersection([t.type({ ...TransactionCore.props, signature_key: t.string }), TransactionExtras], 'NotificationBody'),
+  transactionGuard((u) => typeof u['signature_key'] === 'string'),
 );
 export type NotificationBody = t.TypeOf<typeof NotificationBody>;
 
 /** A successful `GET /v2/{id}/status` answer (it may carry a `signature_key`). */
-export const StatusResponseBody = t.intersection(
-  [TransactionCore, TransactionExtras, t.partial({ signature_key: t.string })],
-  'StatusResponseBody',
+export const StatusResponseBody = withGuard(
+  t.intersection([TransactionCore, TransactionExtras, t.partial({ signature_key: t.string })], 'StatusResponseBody'),
+  transactionGuard((u) => optional(u['signature_key'], isString)),
 );
 export type StatusResponseBody = t.TypeOf<typeof StatusResponseBody>;
 
@@ -136,7 +205,7 @@ export type StatusResponseBody = t.TypeOf<typeof StatusResponseBody>;
  * A successful action answer: approve, deny, cancel (200), expire (407 expire), capture (200; 202
  * deny when the bank declines), refund and direct refund (200; `refund_amount` is this refund).
  */
-export const ActionResponseBody = t.intersection([TransactionCore, TransactionExtras], 'ActionResponseBody');
+export const ActionResponseBody = withGuard(t.intersection([TransactionCore, TransactionExtras], 'ActionResponseBody'), transactionGuard(() => true));
 export type ActionResponseBody = t.TypeOf<typeof ActionResponseBody>;
 
 // -------------------------------------------------------------------------------------------------
@@ -213,13 +282,24 @@ export const ObservationKindCodec = keyOf<ObservationKind>(OBSERVATION_KINDS, 'O
 export const RequestInfo = t.partial({ method: t.string, path: t.string, body: t.unknown }, 'RequestInfo');
 export type RequestInfo = t.TypeOf<typeof RequestInfo>;
 
-/** One NDJSON line: `{kind, payload, action?, request?, received_at?}`. */
-export const ReplayLine = t.intersection(
+const ReplayLineFields = t.intersection(
   [
     t.type({ kind: ObservationKindCodec, payload: Present }),
     t.partial({ action: t.string, request: RequestInfo, received_at: t.string }),
   ],
   'ReplayLine',
+);
+
+/** One NDJSON line: `{kind, payload, action?, request?, received_at?}`. */
+export const ReplayLine = withGuard(
+  ReplayLineFields,
+  (u): u is t.TypeOf<typeof ReplayLineFields> =>
+    isFields(u) &&
+    ObservationKindCodec.is(u['kind']) &&
+    u['payload'] !== undefined &&
+    optional(u['action'], isString) &&
+    optional(u['request'], RequestInfo.is) &&
+    optional(u['received_at'], isString),
 );
 export type ReplayLine = t.TypeOf<typeof ReplayLine>;
 
