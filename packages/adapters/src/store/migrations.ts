@@ -165,7 +165,7 @@ export const MIGRATIONS: readonly Migration[] = [
       DECLARE
         last_position bigint;
       BEGIN
-        IF json_array_length(r_data) <> cardinality(r_streams) THEN
+        IF r_data IS NULL OR json_array_length(r_data) IS DISTINCT FROM cardinality(r_streams) THEN
           RAISE EXCEPTION 'append_planned: % rows but % data', cardinality(r_streams), json_array_length(r_data);
         END IF;
         IF current_setting('transaction_isolation') <> 'read committed' THEN

@@ -8,6 +8,7 @@
  * differs from the plan (another writer moved a stream, a key is stored, an op expects 'any'),
  * the append is decided here, reading first, as it is without the thread.
  */
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
@@ -177,7 +178,9 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     db.pragma('synchronous = FULL');
     runMigrations(db, upTo.right);
     const threaded = options.writerThread !== false && filename.right !== ':memory:';
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), threaded ? { filename: filename.right, busyTimeoutMs: busyTimeout.right } : undefined));
+    // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
+    const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -228,7 +231,8 @@ const storeOn = (db: Database.Database, clock: () => Date, writerAt: { readonly 
   const run = <A>(body: () => E.Either<StoreError, A>): TE.TaskEither<StoreError, A> =>
     syncTask(() => (closed ? E.left(storeUnavailable('the database is closed')) : body()), sqliteStoreError);
 
-  // Started with the first write; once it is gone (it could not start, or it stopped), writes run here.
+  // Started with the first write. Once it is gone (it could not start, or it stopped), the writes
+  // already sent to it are answered StoreUnavailable and later writes run here.
   let writer: SqliteWriter | undefined;
   const writerThread = (): SqliteWriter | undefined => {
     if (writerAt === undefined) return undefined;
@@ -311,16 +315,21 @@ const storeOn = (db: Database.Database, clock: () => Date, writerAt: { readonly 
     if (closed) return E.left(storeUnavailable('the database is closed'));
     const valid = ops.map(validateAppendOp);
     const w = writerThread();
-    const batch = w === undefined ? undefined : planOnExpected(valid, clock);
-    if (w !== undefined && batch !== undefined) {
+    if (w === undefined) return appendInline(valid)();
+    const batch = planOnExpected(valid, clock);
+    if (batch !== undefined) {
       const { streams, versions, keyStreams, keys, plan } = batch;
       try {
         const last = await w.appendPlanned({ streams, versions, keyStreams, keys, rows: plan.rows });
         if (last !== null) return E.right(plan.results(last));
       } catch (e) {
-        return E.left(writerStoreError(e));
+        // A unique violation means a writer bypassed the lock; decided here, each op gets what its stream holds.
+        if (!isUniqueViolation(e)) return E.left(writerStoreError(e));
       }
     }
+    // Decided here, reading first: after what was sent to the thread before it, so appends made one
+    // after another commit in that order, and this one does not wait on the thread's lock.
+    await w.barrier().catch(() => undefined);
     return appendInline(valid)();
   };
 

@@ -37,15 +37,21 @@ export class WriterStopped extends Error {}
 export interface SqliteWriter {
   /** Writes the rows if the plan fits; resolves to the last position before them, or null when it does not fit (nothing written). */
   appendPlanned(append: PlannedAppend): Promise<number | null>;
-  /** Runs one statement in a transaction of its own. */
+  /** Runs one statement, committed with the jobs around it. */
   run(sql: string, params: readonly unknown[]): Promise<RunInfo>;
+  /** Resolves once every write asked for before it is committed (or has failed). */
+  barrier(): Promise<void>;
   /** Finishes the writes already asked for, closes the thread's connection and ends the thread. */
   close(): Promise<void>;
   /** True once the thread is gone. */
   readonly stopped: boolean;
 }
 
-type Job = { readonly kind: 'append'; readonly append: PlannedAppend } | { readonly kind: 'run'; readonly sql: string; readonly params: readonly unknown[] } | { readonly kind: 'close' };
+type Job =
+  | { readonly kind: 'append'; readonly append: PlannedAppend }
+  | { readonly kind: 'run'; readonly sql: string; readonly params: readonly unknown[] }
+  | { readonly kind: 'barrier' }
+  | { readonly kind: 'close' };
 
 type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly code: string | null; readonly message: string };
 
@@ -90,6 +96,9 @@ export const startSqliteWriter = (filename: string, busyTimeoutMs: number): Sqli
   return {
     appendPlanned: (append) => send({ kind: 'append', append }) as Promise<number | null>,
     run: (sql, params) => send({ kind: 'run', sql, params }) as Promise<RunInfo>,
+    barrier: async () => {
+      await send({ kind: 'barrier' });
+    },
     close: async () => {
       if (stoppedBy === undefined) await send({ kind: 'close' }).catch(() => undefined);
       await worker.terminate();

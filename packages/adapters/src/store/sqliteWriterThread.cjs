@@ -10,7 +10,8 @@
  * own, so one commit (one wait for the disk) serves all of them.
  *
  * Plain JavaScript, loaded by Node itself in the thread (no TypeScript hook reaches a worker).
- * Messages in: { id, kind: 'append', append } | { id, kind: 'run', sql, params } | { id, kind: 'close' }.
+ * Messages in: { id, kind: 'append', append } | { id, kind: 'run', sql, params } | { id, kind: 'barrier' }
+ * (answered once every job before it is committed) | { id, kind: 'close' }.
  * Messages out, one per job, in the order received: { id, ok: true, value } | { id, ok: false, code, message }.
  */
 'use strict';
@@ -19,7 +20,7 @@ const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_th
 /**
  * @typedef {{ streamId: string, version: number, type: string, dataJson: string, idempotencyKey: string | null, recordedAt: string }} Row
  * @typedef {{ streams: string[], versions: number[], keyStreams: string[], keys: string[], rows: Row[] }} PlannedAppend
- * @typedef {{ id: number, kind: 'append', append: PlannedAppend } | { id: number, kind: 'run', sql: string, params: unknown[] } | { id: number, kind: 'close' }} Job
+ * @typedef {{ id: number, kind: 'append', append: PlannedAppend } | { id: number, kind: 'run', sql: string, params: unknown[] } | { id: number, kind: 'barrier' } | { id: number, kind: 'close' }} Job
  */
 
 if (parentPort === null) throw new Error('sqliteWriterThread runs as a worker thread');
@@ -91,7 +92,7 @@ const failure = (e) => {
 // Nested in the group's transaction, each job runs in a savepoint of its own: one that fails is
 // rolled back alone and answered with its error, the others still commit.
 const perform = db.transaction(
-  /** @param {Exclude<Job, { kind: 'close' }>} job */
+  /** @param {Exclude<Job, { kind: 'close' | 'barrier' }>} job */
   (job) => {
     if (job.kind === 'append') return appendPlanned(job.append);
     const info = statement(job.sql).run(...job.params);
@@ -99,14 +100,27 @@ const perform = db.transaction(
   },
 );
 
+/** Some failures end the whole transaction, not only a job's savepoint. */
+class GroupAborted extends Error {
+  /** @param {unknown} cause */
+  constructor(cause) {
+    super('the group transaction ended');
+    this.failure = failure(cause);
+  }
+}
+
 /** Every job of a group in one transaction: one commit, one wait for the disk. */
 const performGroup = db.transaction(
   /** @param {Exclude<Job, { kind: 'close' }>[]} jobs */
   (jobs) =>
     jobs.map((job) => {
+      if (job.kind === 'barrier') return { ok: true, value: null };
       try {
         return { ok: true, value: perform(job) };
       } catch (e) {
+        // A full disk, an I/O error or RAISE(ROLLBACK) rolls back the whole transaction: then
+        // nothing of the group is written, and no later job may run outside it.
+        if (!db.inTransaction) throw new GroupAborted(e);
         return failure(e);
       }
     }),
@@ -120,8 +134,8 @@ const commitGroup = (jobs) => {
   try {
     answers = performGroup.immediate(jobs);
   } catch (e) {
-    // BEGIN or COMMIT failed (busy, disk): nothing of the group is written.
-    const f = failure(e);
+    // BEGIN or COMMIT failed (busy, disk), or a job ended the transaction: nothing of the group is written.
+    const f = e instanceof GroupAborted ? e.failure : failure(e);
     answers = jobs.map(() => f);
   }
   jobs.forEach((job, i) => port.postMessage({ id: job.id, ...answers[i] }));

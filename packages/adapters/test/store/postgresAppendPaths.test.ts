@@ -68,15 +68,16 @@ const rowsOf = (schema: string) =>
     // The data arrive as one JSON array; each row keeps its element's text exactly, spaces and all.
     const stored = await withAdmin(async (c) => (await c.query<{ data: string }>(`SELECT data::text AS data FROM "${schema}".events WHERE position = 2`)).rows[0]?.data);
     expect(stored).toBe('{"n" : 2}');
-    // Data that do not match the rows one for one are refused, and nothing is written.
-    await expect(
+    // Data that do not match the rows one for one, or none at all, are refused, and nothing is written.
+    const misfit = (data: string | null) =>
       withAdmin((c) =>
         c.query(
           `SELECT "${schema}".${POSTGRES_APPEND_FUNCTION}($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::json, $9::text[], $10::timestamptz[])`,
-          [['s'], [2], [], [], ['s', 's'], [3, 4], ['C', 'D'], '[{}]', [null, null], ['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z']],
+          [['s'], [2], [], [], ['s', 's'], [3, 4], ['C', 'D'], data, [null, null], ['2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z']],
         ),
-      ),
-    ).rejects.toThrow(/2 rows but 1 data/);
+      );
+    await expect(misfit('[{}]')).rejects.toThrow(/2 rows but 1 data/);
+    await expect(misfit(null)).rejects.toThrow(/2 rows but <NULL> data/);
     expect((await rowsOf(schema)).length).toBe(2);
     const read = await right(store.readStream('s'));
     expect(read.events.map((e) => [e.version, e.type, e.data])).toEqual([

@@ -1,7 +1,9 @@
 /**
  * The SQLite store's writer thread: a write that waits for the disk or the lock leaves the event
- * loop free; writes sent together are decided in the order sent and committed together, each with
- * its own answer; closing finishes what was asked; a thread that is gone answers StoreUnavailable.
+ * loop free; writes are decided in the order they were asked, each with its own answer, and those
+ * that arrive while the thread is busy are committed together; a failure that ends the group's
+ * transaction fails the whole group; closing finishes what was asked; a thread that is gone
+ * answers StoreUnavailable.
  */
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
@@ -73,6 +75,16 @@ test('appends sent together are decided in the order sent, each answered on its 
   expect(all.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
 });
 
+test('an append decided here, reading first, commits after the appends asked for before it', async () => {
+  const { store } = open('order');
+  // The first goes to the thread planned on version 0; the second expects any version, so it is
+  // decided on this thread, and still after the first.
+  const first = store.appendToStream('o', [{ type: 'A', data: 1 }], { expectedVersion: 0 })();
+  const second = store.appendToStream('o', [{ type: 'B', data: 2 }], { expectedVersion: 'any' })();
+  expect([right(await first).nextVersion, right(await second).nextVersion]).toEqual([1, 2]);
+  expect(right(await store.readStream('o')()).events.map((e) => e.type)).toEqual(['A', 'B']);
+});
+
 test('close finishes the writes already asked for; a write after it is StoreUnavailable', async () => {
   const { filename } = open('closing');
   const store = openSqlite({ filename });
@@ -87,30 +99,75 @@ test('close finishes the writes already asked for; a write after it is StoreUnav
 });
 
 describe('the writer thread itself', () => {
+  /**
+   * A group made on purpose: the first job waits for a lock another connection holds, the next
+   * ones queue up meanwhile, and when the lock is free the thread takes them all in one group.
+   */
+  const groupAfterLock = async (filename: string, jobs: (writer: ReturnType<typeof startSqliteWriter>) => Promise<unknown>[]) => {
+    const blocker = new Database(filename);
+    blocker.exec('BEGIN IMMEDIATE');
+    const writer = startSqliteWriter(filename, 5000);
+    try {
+      const first = writer.run('INSERT INTO aliases (alias, stream_id) VALUES (?, ?)', ['first', 'order:x']);
+      await sleep(100);
+      const grouped = jobs(writer);
+      blocker.exec('ROLLBACK');
+      return { first: await first.then(() => 'committed'), grouped: await Promise.allSettled(grouped) };
+    } finally {
+      if (blocker.inTransaction) blocker.exec('ROLLBACK');
+      blocker.close();
+      await writer.close();
+    }
+  };
+  const aliasesIn = (filename: string): string[] => {
+    const check = new Database(filename, { readonly: true });
+    try {
+      return check.prepare<[], string>('SELECT alias FROM aliases ORDER BY alias').pluck().all();
+    } finally {
+      check.close();
+    }
+  };
+  const insertAlias = (writer: ReturnType<typeof startSqliteWriter>, alias: string) => writer.run('INSERT INTO aliases (alias, stream_id) VALUES (?, ?)', [alias, 'order:x']);
+
   test('a job that fails within a group is rolled back alone; the others commit', async () => {
     const { filename } = open('group');
+    const { first, grouped } = await groupAfterLock(filename, (writer) => [insertAlias(writer, 'a'), writer.run('INSERT INTO no_such_table VALUES (?)', [1]), insertAlias(writer, 'b')]);
+    expect(first).toBe('committed');
+    expect(grouped.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const bad = grouped[1]!;
+    expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(WriterError);
+    expect(bad.status === 'rejected' && (bad.reason as WriterError).message).toMatch(/no such table/);
+    expect(aliasesIn(filename)).toEqual(['a', 'b', 'first']);
+  });
+
+  test('a failure that ends the transaction fails every job of its group, and writes none of them', async () => {
+    const { filename } = open('aborted');
+    const admin = new Database(filename);
+    admin.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON aliases WHEN NEW.alias = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom refused'); END`);
+    admin.close();
+    const { first, grouped } = await groupAfterLock(filename, (writer) => [insertAlias(writer, 'a'), insertAlias(writer, 'boom'), insertAlias(writer, 'c')]);
+    expect(first).toBe('committed');
+    // Had a, boom and c been committed one by one, a would be stored; in one transaction, none is.
+    expect(grouped.map((r) => r.status === 'rejected' && (r.reason as WriterError).message)).toEqual(['boom refused', 'boom refused', 'boom refused']);
+    expect(aliasesIn(filename)).toEqual(['first']);
+  });
+
+  test('a write to the thread after a failed group goes on as usual', async () => {
+    const { filename } = open('after');
     const writer = startSqliteWriter(filename, 1000);
     try {
-      const insert = (alias: string) => writer.run('INSERT INTO aliases (alias, stream_id) VALUES (?, ?)', [alias, 'order:x']);
-      const [a, bad, b] = await Promise.allSettled([insert('a'), writer.run('INSERT INTO no_such_table VALUES (?)', [1]), insert('b')]);
-      expect(a.status).toBe('fulfilled');
-      expect(b.status).toBe('fulfilled');
-      expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(WriterError);
-      expect(bad.status === 'rejected' && (bad.reason as WriterError).message).toMatch(/no such table/);
-      const duplicate = await insert('a').then(
+      await expect(writer.run('INSERT INTO no_such_table VALUES (?)', [1])).rejects.toBeInstanceOf(WriterError);
+      await insertAlias(writer, 'later');
+      const duplicate = await insertAlias(writer, 'later').then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(duplicate).toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+      await writer.barrier();
     } finally {
       await writer.close();
     }
-    const check = new Database(filename, { readonly: true });
-    try {
-      expect(check.prepare('SELECT alias FROM aliases ORDER BY alias').pluck().all()).toEqual(['a', 'b']);
-    } finally {
-      check.close();
-    }
+    expect(aliasesIn(filename)).toEqual(['later']);
   });
 
   test('a plan that no longer fits writes nothing and answers null', async () => {
