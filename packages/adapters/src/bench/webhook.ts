@@ -14,6 +14,7 @@ import pg from 'pg';
 import { createPaystate } from '../ingest/index';
 import { cardOrder, chargeRequest, chargeResponse, notificationBody, paystateArgv, spawnListening, stopProcess, type CardOrder, type ServeProcess } from '../http/testing';
 import { formatStoreError, openStore } from '../store/index';
+import { collectGarbage } from './fold';
 import type { BenchContext, BenchSection } from './sections';
 
 const SERVER_KEY = 'SB-Mid-server-BENCH';
@@ -128,13 +129,11 @@ server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:'
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-/** A full collection in this process (the load generator) when it runs with --expose-gc, so no run starts with another's garbage. */
-const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
-
 const measure = async (ctx: BenchContext, name: string, server: ServeProcess, w: Workload): Promise<LoadRun> => {
-  collect();
+  // A full collection in the load generator before each run, so no run starts with another's garbage.
+  collectGarbage();
   await runLoad(server.port, w.warmup);
-  collect();
+  collectGarbage();
   const r = await runLoad(server.port, w.bodies);
   const bad = Object.entries(r.statuses).filter(([s]) => s !== '200');
   ctx.log(`${name.padEnd(9)} ${r.rps.toLocaleString('en-US').padStart(7)} notifications/s  p50 ${r.p50} ms  p99 ${r.p99} ms${bad.length > 0 ? `  NOT 200: ${JSON.stringify(Object.fromEntries(bad))}` : ''}`);

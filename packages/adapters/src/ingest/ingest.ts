@@ -328,11 +328,12 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     ingest:
       (line, opts = {}) =>
       async () => {
+        const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
         const obs = opts.observation ?? toObservation(line, { serverKey });
-        const arrival: Arrival = { line, obs, orderId: undefined, receivedAt: opts.receivedAt ?? line.received_at ?? clock().toISOString(), rawBody: opts.rawBody, opts };
         const orderId = await resolve(obs);
         if (E.isLeft(orderId)) return orderId;
-        return serialized(orderId.right, () => attempt({ ...arrival, orderId: orderId.right }, 0, true));
+        const arrival: Arrival = { line, obs, orderId: orderId.right, receivedAt, rawBody: opts.rawBody, opts };
+        return serialized(orderId.right, () => attempt(arrival, 0, true));
       },
   };
 };

@@ -15,7 +15,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
 import { storeFailed, storeUnavailable, versionConflict } from './eventStore';
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
-import { startSqliteWriter, WriterError, WriterStopped, type RunInfo, type SqliteWriter } from './sqliteWriter';
+import { startSqliteWriter, WriterStopped, type RunInfo, type SqliteWriter } from './sqliteWriter';
 import type { ValidAppendOp } from './storeSupport';
 import {
   appendedEvent,
@@ -74,8 +74,7 @@ export const sqliteStoreError = (e: unknown): StoreError => {
 };
 
 /** Maps what the writer thread answered instead of a result. */
-const writerStoreError = (e: unknown): StoreError =>
-  e instanceof WriterStopped ? storeUnavailable(errorMessage(e)) : sqliteStoreError(e instanceof WriterError ? { code: e.code, message: e.message } : e);
+const writerStoreError = (e: unknown): StoreError => (e instanceof WriterStopped ? storeUnavailable(errorMessage(e)) : sqliteStoreError(e));
 
 const isUniqueViolation = (e: unknown): boolean => {
   const code = sqliteCodeOf(e);

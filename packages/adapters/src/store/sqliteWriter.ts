@@ -5,14 +5,10 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { NewRow } from './storeSupport';
+import type { ExpectedState, NewRow } from './storeSupport';
 
 /** An append planned by the store: the rows, and what the store must hold for them to fit. */
-export interface PlannedAppend {
-  readonly streams: readonly string[];
-  readonly versions: readonly number[];
-  readonly keyStreams: readonly string[];
-  readonly keys: readonly string[];
+export interface PlannedAppend extends ExpectedState {
   readonly rows: readonly NewRow[];
 }
 

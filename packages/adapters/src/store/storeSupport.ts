@@ -271,8 +271,12 @@ export const batchKeys = (ops: readonly ValidAppendOp[]): { streamIds: string[];
  * of their idempotency keys stored. That is what an ingestor whose cache is current sends, and a
  * store can check it and write the rows under its write lock without reading anything first.
  */
-export interface ExpectedBatch {
+export interface ExpectedBatch extends ExpectedState {
   readonly plan: BatchPlan;
+}
+
+/** What the store must hold for a batch planned on its expected versions to fit. */
+export interface ExpectedState {
   /** Every stream of the batch and the version it must be at. */
   readonly streams: readonly string[];
   readonly versions: readonly number[];
