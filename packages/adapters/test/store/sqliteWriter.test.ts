@@ -102,14 +102,17 @@ describe('the writer thread itself', () => {
   /**
    * A group made on purpose: the first job waits for a lock another connection holds, the next
    * ones queue up meanwhile, and when the lock is free the thread takes them all in one group.
+   * The thread is started and its connection open before the lock is taken: a thread still
+   * starting when the jobs are sent would find all of them queued and put the first in their group.
    */
   const groupAfterLock = async (filename: string, jobs: (writer: ReturnType<typeof startSqliteWriter>) => Promise<unknown>[]) => {
+    const writer = startSqliteWriter(filename, 5000);
+    await writer.barrier();
     const blocker = new Database(filename);
     blocker.exec('BEGIN IMMEDIATE');
-    const writer = startSqliteWriter(filename, 5000);
     try {
       const first = writer.run('INSERT INTO aliases (alias, stream_id) VALUES (?, ?)', ['first', 'order:x']);
-      await sleep(100);
+      await sleep(250);
       const grouped = jobs(writer);
       blocker.exec('ROLLBACK');
       return { first: await first.then(() => 'committed'), grouped: await Promise.allSettled(grouped) };
