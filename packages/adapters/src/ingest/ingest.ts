@@ -190,6 +190,10 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     return E.right(withRejections(s.state, read.right.events.slice(0, s.version), rejections.right));
   };
 
+  /** The state a result carries: with the rejection log's flags, unless the caller asked for no answers. */
+  const resultState = (a: Arrival, orderId: string, s: CacheEntry): Promise<Result<OrderState | undefined>> =>
+    a.opts.answers === false ? Promise.resolve(E.right(s.state)) : withFlagsOf(orderId, s);
+
   const load = async (orderId: string): Promise<Result<OrderState | undefined>> => {
     const s = await readStream(orderId);
     return E.isLeft(s) ? s : withFlagsOf(orderId, s.right);
@@ -249,13 +253,8 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       rawBody: a.rawBody ?? JSON.stringify(a.line.payload ?? null),
     })();
     if (E.isLeft(recorded)) return recorded;
-    let state: OrderState | undefined;
-    if (orderId !== undefined) {
-      const flagged = a.opts.answers === false ? E.right(read.state) : await withFlagsOf(orderId, read);
-      if (E.isLeft(flagged)) return flagged;
-      state = flagged.right;
-    }
-    return E.right(result(d, orderId, state, { rejectionId: recorded.right.id }));
+    const state = orderId === undefined ? E.right(undefined) : await resultState(a, orderId, read);
+    return E.isLeft(state) ? state : E.right(result(d, orderId, state.right, { rejectionId: recorded.right.id }));
   };
 
   const attempt = async (a: Arrival, tries: number, useCache: boolean): Promise<Result<IngestResult>> => {
@@ -312,13 +311,8 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     // The stream now is what this process just decided and wrote: no need to read it back.
     const now: CacheEntry = { state: evolve(loaded.state, decision), version: stored.version };
     remember(streamId, now);
-    let state = now.state;
-    if (a.opts.answers !== false) {
-      const flagged = await withFlagsOf(target, now);
-      if (E.isLeft(flagged)) return flagged;
-      state = flagged.right;
-    }
-    return E.right(result(decision, target, state, { position: stored.position }));
+    const state = await resultState(a, target, now);
+    return E.isLeft(state) ? state : E.right(result(decision, target, state.right, { position: stored.position }));
   };
 
   return {
