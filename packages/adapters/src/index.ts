@@ -1,6 +1,11 @@
 /**
- * @paystate/adapters — the edges of paystate: Midtrans wire format and signatures, event stores,
- * the ingestion service and embedding API, replay.
+ * @paystate/adapters — the edges of paystate: the Midtrans wire format and signatures, the event
+ * store contract and its in-memory store, the ingestion service and embedding API, the webhook
+ * for `node:http`, the Core API client, reconciliation and replay.
+ *
+ * This entry loads no database driver and no web framework. The stores and framework handlers
+ * are entries of their own: `@paystate/adapters/sqlite`, `/postgres`, `/express`, `/fastify`;
+ * test helpers are in `/testing`.
  */
 
 // Midtrans wire format
@@ -16,22 +21,21 @@ export {
 export type { SignatureError, SignedFields, MappingOptions, DecodeError } from './midtrans/index';
 
 // event stores
-export {
-  getInMemoryEventStore,
-  getSqliteEventStore,
-  getPostgresEventStore,
-  openStore,
-  parseStoreUrl,
-  formatStoreError,
-  ACCEPTED_STORE_URLS,
-  LATEST_SCHEMA_VERSION,
+export { getInMemoryEventStore, formatStoreError, invalidArgument, redact, LATEST_SCHEMA_VERSION } from './store/index';
+export type {
+  EventStore,
+  StoredEvent,
+  StoredRejection,
+  NewEvent,
+  StoreError,
+  AppendOp,
+  AppendResult,
+  ExpectedVersion,
 } from './store/index';
-export type { EventStore, StoredEvent, NewEvent, StoreError, AppendResult, ExpectedVersion } from './store/index';
 
 // ingestion and the embedding API
 export {
   createPaystate,
-  openPaystate,
   createIngestor,
   subscribe,
   businessChanges,
@@ -39,6 +43,9 @@ export {
   createPaymentsProjection,
   rebuildPayments,
   fingerprintOf,
+  foldStream,
+  streamIdOf,
+  OBSERVATION_EVENT,
 } from './ingest/index';
 export type {
   Paystate,
@@ -48,6 +55,7 @@ export type {
   IngestResult,
   IngestError,
   RawObservation,
+  StoredObservation,
   BusinessChange,
   BusinessChangeKind,
   SubscribeOptions,
@@ -57,16 +65,22 @@ export type {
 } from './ingest/index';
 
 // replay
-export { readReplayInput, replayLines, renderTable, summarizeOrder } from './replay/index';
+export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay/index';
 export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';
 
-// the webhook
-export { createWebhookHandler, expressWebhook, fastifyWebhook, createPaystateServer, httpAnswer, DEFAULT_MAX_BODY_BYTES } from './http/index';
+// the webhook on node:http
+export {
+  createWebhookHandler,
+  createPaystateServer,
+  listen,
+  stopServer,
+  httpAnswer,
+  DEFAULT_MAX_BODY_BYTES,
+} from './http/index';
+export type { WebhookOptions, RequestLogEntry } from './http/index';
 
-// the Core API client, the sandbox simulator and reconciliation
+// the Core API client and reconciliation
 export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL } from './coreApi/index';
-export type { CoreApiClient, CoreApiClientOptions, CoreApiError, CoreApiAnswer } from './coreApi/index';
-export { startSimulator, cardToken, completeThreeDs, TEST_CARDS } from './simulator/index';
-export type { RunningSimulator, StartSimulatorOptions } from './simulator/index';
+export type { CoreApiClient, CoreApiClientOptions, CoreApiError, CoreApiAnswer, CoreApiResult } from './coreApi/index';
 export { createReconciler } from './reconcile/index';
 export type { Reconciler, ReconcilerOptions, ReconcileReport } from './reconcile/index';

@@ -25,34 +25,6 @@ export { transactionStatusMachine, fraudStatusMachine } from './machines';
 export type { TransactionEvent, FraudEvent, StateMeta, StateActions } from './machines';
 export { TRANSACTION_EDGES, FRAUD_EDGES, SOURCES } from './transitionTable';
 export type { TransactionEdge, FraudEdge, SourceId, TransactionGuard, FraudGuard } from './transitionTable';
-export {
-  TX_NODES,
-  FRAUD_NODES,
-  PAIR_COUNT,
-  START_PAIR,
-  pairOf,
-  txOf,
-  fraudOf,
-  compileMachine,
-  compiledTransactionLookup,
-  compiledFraudLookup,
-  nextTransaction,
-  nextFraud,
-  xstateNext,
-  statesOf,
-  eventTypesOf,
-  transactionEventKey,
-  fraudEventKey,
-  transactionEventVariants,
-  fraudEventVariants,
-  pairSteps,
-  PAIR_STEPS,
-  compiledPath,
-  hasSelfLoop,
-  isTerminalPair,
-  actionsAt,
-} from './compiled';
-export type { TxNode, FraudNode, Pair, Lookup, PathFinder } from './compiled';
 
 // observations, state and the fold
 export { OBSERVATION_KINDS, reportOf, errorOf, transactionIdOf } from './observation';
@@ -75,7 +47,7 @@ export type {
 } from './observation';
 export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
-export { decide, evolve, step, replay, makeDecide } from './fold';
+export { decide, evolve, step, replay } from './fold';
 export type { Decision, Effect, Recorded, ReasonCode } from './fold';
 export { createLedger } from './ledger';
 export type { Ledger, LedgerEntry } from './ledger';

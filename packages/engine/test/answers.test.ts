@@ -1,17 +1,4 @@
-import {
-  allowedActions,
-  answersFor,
-  canCancel,
-  canRefund,
-  canShip,
-  formatMidtransTime,
-  isPaid,
-  needsReconciliation,
-  needsReview,
-  parseMidtransTime,
-  planDeadlines,
-  refundableRemaining,
-} from '../src/index';
+import { allowedActions, answersFor, canCancel, canRefund, canShip, formatMidtransTime, isPaid, needsReconciliation, needsReview, parseMidtransTime, planDeadlines, refundableRemaining } from '../src/index';
 import { foldAll, paymentFixture } from '../src/testing/index';
 
 const pay = paymentFixture({ orderId: 'o', transactionId: 't', gross: 145_000_00, transactionTime: '2024-05-14 10:15:20' });

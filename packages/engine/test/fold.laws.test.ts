@@ -1,21 +1,6 @@
 import fc from 'fast-check';
-import {
-  FRAUD_EDGES,
-  TRANSACTION_EDGES,
-  createLedger,
-  decide,
-  evolve,
-  isTerminalPair,
-  pairOf,
-  replay,
-  START,
-  type AttemptState,
-  type Decision,
-  type FraudNode,
-  type Observation,
-  type OrderState,
-  type TxNode,
-} from '../src/index';
+import { FRAUD_EDGES, TRANSACTION_EDGES, createLedger, decide, evolve, replay, START, type AttemptState, type Decision, type Observation, type OrderState } from '../src/index';
+import { isTerminalPair, pairOf, type FraudNode, type TxNode } from '../src/internal';
 import { arbHistoryAndDelivery, arbWildObservation, foldAll } from '../src/testing/index';
 
 const RUNS = { numRuns: 1000 };

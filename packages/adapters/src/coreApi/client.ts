@@ -6,18 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import {
-  actionsAt,
-  canRefund,
-  displayAmount,
-  fromUnits,
-  latestAttempt,
-  refundableRemaining,
-  RETRYABLE_ENDINGS,
-  type ActionName,
-  type AttemptState,
-  type OrderState,
-} from '@paystate/engine';
+import { actionsAt } from '@paystate/engine/internal';
+import { canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining, RETRYABLE_ENDINGS, type ActionName, type AttemptState, type OrderState } from '@paystate/engine';
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';

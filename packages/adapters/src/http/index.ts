@@ -1,5 +1,5 @@
 /**
- * The HTTP edge: the Midtrans notification webhook for `node:http`, Express and Fastify, its one
+ * The HTTP edge: the Midtrans notification webhook for `node:http` (Express and Fastify have entries of their own), its one
  * status table, and the server `paystate serve` runs.
  */
 export { httpAnswer, rejectedField } from './answer';
@@ -8,6 +8,4 @@ export { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 export type { BodyError } from './rawBody';
 export { createNotificationReceiver, createWebhookHandler, logEntry, pathOf, writeAnswer } from './webhook';
 export type { NodeHandler, NotificationReceiver, RequestLogEntry, WebhookOptions } from './webhook';
-export { expressWebhook, fastifyWebhook } from './adapters';
-export type { FastifyWebhookOptions } from './adapters';
 export { NOTIFICATION_PATHS, createPaystateServer, healthAnswer, listen, stopServer } from './server';

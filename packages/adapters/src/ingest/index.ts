@@ -8,5 +8,5 @@ export { subscribe } from './subscription';
 export type { BusinessChange, SubscribeOptions, Subscription } from './subscription';
 export { createPaymentsProjection, rebuildPayments, paymentRow } from './projection';
 export type { PaymentsProjection, PaymentRow } from './projection';
-export { createPaystate, openPaystate } from './paystate';
+export { createPaystate } from './paystate';
 export type { Paystate, PaystateOptions, Payment } from './paystate';

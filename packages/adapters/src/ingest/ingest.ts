@@ -6,17 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import {
-  answersFor,
-  decide,
-  evolve,
-  transactionIdOf,
-  type Decision,
-  type Observation,
-  type OrderState,
-  type Outcome,
-  type PaymentAnswers,
-} from '@paystate/engine';
+import { answersFor, decide, evolve, transactionIdOf, type Decision, type Observation, type OrderState, type Outcome, type PaymentAnswers } from '@paystate/engine';
 import { toObservation } from '../midtrans/index';
 import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';

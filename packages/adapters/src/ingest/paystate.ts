@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { answersFor, type Observation, type OrderState, type PaymentAnswers } from '@paystate/engine';
 import { invalidJson } from '../midtrans/index';
-import { openStore, type EventStore, type StoreError } from '../store/index';
+import type { EventStore, StoreError } from '../store/index';
 import { createIngestor, type IngestError, type IngestResult, type Ingestor, type RawObservation } from './ingest';
 import { subscribe, type BusinessChange, type SubscribeOptions, type Subscription } from './subscription';
 import { summarizeOrder, type OrderSummary } from '../replay/index';
@@ -81,6 +81,3 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
   };
 };
 
-/** Opens a store from a URL (`memory:`, `sqlite:FILE`, `postgres://...`) and creates paystate on it. */
-export const openPaystate = (url: string, serverKey: string): TE.TaskEither<StoreError, Paystate> =>
-  TE.map((store: EventStore) => createPaystate({ store, serverKey }))(openStore(url));

@@ -3,14 +3,7 @@
  * rebuildable from zero; and the reconciliation queue derived from it.
  */
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import {
-  answersFor,
-  formatAmount,
-  latestAttempt,
-  openFlags,
-  parseMidtransTime,
-  type OrderState,
-} from '@paystate/engine';
+import { answersFor, formatAmount, latestAttempt, openFlags, parseMidtransTime, type OrderState } from '@paystate/engine';
 import type { EventStore, StoredEvent, StoreError } from '../store/index';
 import { foldStream, orderIdOfStream } from './ingest';
 

@@ -10,16 +10,7 @@ import type { ActionName } from '@paystate/engine';
 import { amountMinor, fromUnits, parseAmount } from '@paystate/engine';
 import type { Money } from '@paystate/engine';
 import { OBSERVATION_KINDS } from '@paystate/engine';
-import type {
-  ActionRequest,
-  ObservationAnswer as Answer,
-  ApiError,
-  Invalid,
-  Observation,
-  ObservationKind,
-  RefundEntry,
-  StatusReport,
-} from '@paystate/engine';
+import type { ActionRequest, ObservationAnswer as Answer, ApiError, Invalid, Observation, ObservationKind, RefundEntry, StatusReport } from '@paystate/engine';
 import { isTransactionStatus } from '@paystate/engine';
 import {
   Callback3dsBody,

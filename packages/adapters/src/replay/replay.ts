@@ -3,20 +3,7 @@
  * the code path of `paystate replay` and of the corpus runner.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  allowedActions,
-  createLedger,
-  formatAmount,
-  nextDeadlines,
-  orderView,
-  answersFor,
-  type Decision,
-  type FraudStatus,
-  type Observation,
-  type OrderState,
-  type Outcome,
-  type TransactionStatus,
-} from '@paystate/engine';
+import { allowedActions, createLedger, formatAmount, nextDeadlines, orderView, answersFor, type Decision, type FraudStatus, type Observation, type OrderState, type Outcome, type TransactionStatus } from '@paystate/engine';
 import { parseReplayLine, toObservation } from '../midtrans/index';
 
 export interface InputLine {

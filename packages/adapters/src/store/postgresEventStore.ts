@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import pg from 'pg';
+import type PgModule from 'pg';
 import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError, StreamRead } from './eventStore';
 import { invalidArgument, storeFailed, storeUnavailable, versionConflict } from './eventStore';
+import { loadDriver } from './driver';
 import {
   LATEST_SCHEMA_VERSION,
   pendingMigrations,
@@ -32,12 +33,14 @@ import {
   validateRejection,
 } from './storeSupport';
 
+const pg = loadDriver<typeof PgModule>('pg', '@paystate/adapters/postgres', '^8.11.0');
+
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
   /** The schema holding the store's tables (default `public`); created if missing. */
   readonly schema?: string;
   /** A pool to use instead of creating one from connectionString; close() leaves it open. */
-  readonly pool?: pg.Pool;
+  readonly pool?: PgModule.Pool;
   /** Size of the pool the store creates (default 10). */
   readonly poolSize?: number;
   /** How long to wait for a connection before failing with StoreUnavailable (default 5000). */
@@ -119,7 +122,7 @@ const statementNames = new Map<string, string>();
  * on every call. The name is a hash of the text, which includes the schema: stores sharing a pool
  * never collide, and the name stays within PostgreSQL's 63-byte identifier limit.
  */
-const prepared = (text: string, values: readonly unknown[]): pg.QueryConfig => {
+const prepared = (text: string, values: readonly unknown[]): PgModule.QueryConfig => {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `paystate_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
@@ -135,8 +138,8 @@ const quoteSchema = (schema: string): E.Either<StoreError, string> =>
 
 /** Runs f on one pooled connection, discarding the connection if it broke (or f says so). */
 const withClient = async <A>(
-  pool: pg.Pool,
-  f: (c: pg.PoolClient, discard: (why: Error) => void) => Promise<A>,
+  pool: PgModule.Pool,
+  f: (c: PgModule.PoolClient, discard: (why: Error) => void) => Promise<A>,
 ): Promise<A> => {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -156,16 +159,16 @@ const withClient = async <A>(
 };
 
 /** Rolls back, discarding the connection if even that fails (its transaction state is unknown). */
-const rollback = (c: pg.PoolClient, discard: (why: Error) => void): Promise<void> =>
+const rollback = (c: PgModule.PoolClient, discard: (why: Error) => void): Promise<void> =>
   c.query('ROLLBACK').then(
     () => undefined,
     (e: unknown) => discard(new Error(errorMessage(e))),
   );
 
-const applied = async (c: pg.PoolClient, s: string): Promise<Set<number>> =>
+const applied = async (c: PgModule.PoolClient, s: string): Promise<Set<number>> =>
   new Set((await c.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
 
-const runMigrations = (pool: pg.Pool, schema: string, s: string, upTo: number): Promise<void> =>
+const runMigrations = (pool: PgModule.Pool, schema: string, s: string, upTo: number): Promise<void> =>
   withClient(pool, async (c, discard) => {
     const lock = (): Promise<unknown> => c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK, schema]);
     await c.query('BEGIN');
@@ -199,7 +202,7 @@ const runMigrations = (pool: pg.Pool, schema: string, s: string, upTo: number): 
     }
   });
 
-const ownPool = (options: PostgresEventStoreOptions, size: number, connectTimeoutMs: number): pg.Pool => {
+const ownPool = (options: PostgresEventStoreOptions, size: number, connectTimeoutMs: number): PgModule.Pool => {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: size,
@@ -312,7 +315,7 @@ type StateRow =
   | ({ readonly kind: 'k' } & EventRow);
 
 const storeOn = (
-  pool: pg.Pool,
+  pool: PgModule.Pool,
   schema: string,
   s: string,
   clock: () => Date,
@@ -331,7 +334,7 @@ const storeOn = (
       }
     };
 
-  const currentVersion = async (c: pg.PoolClient, streamId: string): Promise<number> =>
+  const currentVersion = async (c: PgModule.PoolClient, streamId: string): Promise<number> =>
     (
       await c.query<{ v: number }>(
         prepared(`SELECT coalesce(max(version), 0) AS v FROM ${s}.events WHERE stream_id = $1`, [streamId]),
@@ -349,7 +352,7 @@ const storeOn = (
   const beginLocked = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK}, hashtext('${schema}'))`;
 
   /** Runs f in a transaction holding the append lock. */
-  const inAppendTransaction = <A>(f: (c: pg.PoolClient) => Promise<A>): Promise<A> =>
+  const inAppendTransaction = <A>(f: (c: PgModule.PoolClient) => Promise<A>): Promise<A> =>
     withClient(pool, async (c, discard) => {
       try {
         await c.query(beginLocked);
@@ -378,7 +381,7 @@ const storeOn = (
     WHERE e.idempotency_key IS NOT NULL
       AND (e.stream_id, e.idempotency_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
 
-  const readBatchState = async (c: pg.PoolClient, ops: readonly ValidAppendOp[]): Promise<BatchState & { lastPosition: number }> => {
+  const readBatchState = async (c: PgModule.PoolClient, ops: readonly ValidAppendOp[]): Promise<BatchState & { lastPosition: number }> => {
     const { streamIds, keyStreams, keys } = batchKeys(ops);
     const rows = await c.query<StateRow>(prepared(stateSql, [streamIds, keyStreams, keys]));
     let lastPosition = 0;
@@ -424,7 +427,7 @@ const storeOn = (
    * size: one reads the state the batch depends on, one inserts every new event.
    */
   const appendBatch = async (
-    c: pg.PoolClient,
+    c: PgModule.PoolClient,
     ops: readonly E.Either<StoreError, ValidAppendOp>[],
   ): Promise<E.Either<StoreError, AppendResult>[]> => {
     const { lastPosition, ...state } = await readBatchState(c, ops.flatMap((op) => (E.isRight(op) ? [op.right] : [])));

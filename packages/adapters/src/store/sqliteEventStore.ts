@@ -9,11 +9,12 @@
  * the append is decided here, reading first, as it is without the thread.
  */
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
 import { storeFailed, storeUnavailable, versionConflict } from './eventStore';
+import { loadDriver } from './driver';
 import { LATEST_SCHEMA_VERSION, pendingMigrations } from './migrations';
 import { startSqliteWriter, WriterStopped, type RunInfo, type SqliteWriter } from './sqliteWriter';
 import type { ValidAppendOp } from './storeSupport';
@@ -36,6 +37,9 @@ import {
   validateReadRejections,
   validateRejection,
 } from './storeSupport';
+
+const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', '@paystate/adapters/sqlite', '^12.11.1');
+type Database = BetterSqlite3.Database;
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database. */
@@ -128,7 +132,7 @@ class OpRejected extends Error {
   }
 }
 
-const runMigrations = (db: Database.Database, upTo: number): void => {
+const runMigrations = (db: Database, upTo: number): void => {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     description TEXT NOT NULL,
@@ -169,7 +173,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
   if (E.isLeft(busyTimeout)) return busyTimeout;
   const upTo = checkInteger(options.schemaVersion ?? LATEST_SCHEMA_VERSION, 'schemaVersion', 0);
   if (E.isLeft(upTo)) return upTo;
-  let db: Database.Database | undefined;
+  let db: Database | undefined;
   try {
     db = new Database(filename.right, { timeout: busyTimeout.right });
     db.pragma(`busy_timeout = ${busyTimeout.right}`);
@@ -194,7 +198,7 @@ const INSERT_REJECTION = 'INSERT INTO rejections (received_at, kind, order_id, r
 const UPSERT_CHECKPOINT =
   'INSERT INTO checkpoints (subscriber_id, position) VALUES (?, ?) ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position';
 
-const storeOn = (db: Database.Database, clock: () => Date, writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined): EventStore => {
+const storeOn = (db: Database, clock: () => Date, writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined): EventStore => {
   const currentVersion = db
     .prepare<[string], number>('SELECT coalesce(max(version), 0) FROM events WHERE stream_id = ?')
     .pluck();
@@ -254,7 +258,7 @@ const storeOn = (db: Database.Database, clock: () => Date, writerAt: { readonly 
       );
     };
   const runInline =
-    (statement: Database.Statement<unknown[]>) =>
+    (statement: BetterSqlite3.Statement<unknown[]>) =>
     (params: readonly unknown[]): RunInfo => {
       const info = statement.run(...params);
       return { changes: info.changes, lastInsertRowid: Number(info.lastInsertRowid) };

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { resolveDriver } from './driver';
 import type { ExpectedState, NewRow } from './storeSupport';
 
 /** An append planned by the store: the rows, and what the store must hold for them to fit. */
@@ -55,7 +56,7 @@ const THREAD_SCRIPT = join(__dirname, 'sqliteWriterThread.cjs');
 
 /** Starts the writer thread on a database file that exists and is migrated. */
 export const startSqliteWriter = (filename: string, busyTimeoutMs: number): SqliteWriter => {
-  const worker = new Worker(THREAD_SCRIPT, { workerData: { driver: require.resolve('better-sqlite3'), filename, busyTimeoutMs } });
+  const worker = new Worker(THREAD_SCRIPT, { workerData: { driver: resolveDriver('better-sqlite3'), filename, busyTimeoutMs } });
   // The thread keeps the process alive only while a write is on its way.
   worker.unref();
   const waiting = new Map<number, { readonly resolve: (value: unknown) => void; readonly reject: (e: Error) => void }>();

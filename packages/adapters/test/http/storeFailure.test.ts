@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { createPaystate, streamIdOf, type Paystate } from '../../src/ingest/index';
-import { cardOrder, chargeRequest, chargeResponse, notificationBody, type CardOrder } from '../../src/http/testing';
-import { getPostgresEventStore, getSqliteEventStore, type EventStore } from '../../src/store/index';
+import { cardOrder, chargeRequest, chargeResponse, notificationBody, type CardOrder } from '../../src/midtrans/fixtures';
+import type { EventStore } from '../../src/store/index';
+import { getPostgresEventStore } from '../../src/postgres';
+import { getSqliteEventStore } from '../../src/sqlite';
 import { dropSchema, freshSchema, openPostgres, postgresSkipReason, postgresUrl, withAdmin } from '../store/support/postgres';
 import { json, observationOf, send, startInProcess, startTcpProxy, type InProcess } from './support/http';
 

@@ -2,19 +2,8 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  createPaystate,
-  getInMemoryEventStore,
-  getSqliteEventStore,
-  rebuildPayments,
-  createPaymentsProjection,
-  readReplayInput,
-  replayLines,
-  signNotification,
-  type EventStore,
-  type RawObservation,
-  type BusinessChange,
-} from '../../src/index';
+import { createPaystate, getInMemoryEventStore, rebuildPayments, createPaymentsProjection, readReplayInput, replayLines, signNotification, type EventStore, type RawObservation, type BusinessChange } from '../../src/index';
+import { getSqliteEventStore } from '../../src/sqlite';
 
 const SHARED = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus');
 const OWN = join(__dirname, '..', '..', '..', '..', 'corpus');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { createPaystate, getSqliteEventStore, signNotification, type BusinessChange } from '../../src/index';
+import { createPaystate, signNotification, type BusinessChange } from '../../src/index';
+import { getSqliteEventStore } from '../../src/sqlite';
 
 const KEY = 'SB-Mid-server-TEST';
 const README = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');

@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { latestAttempt, formatAmount } from '@paystate/engine';
 import { renderCoreApiError, type CoreApiResult } from '../../src/coreApi/index';
-import { createRng } from '../../src/simulator/index';
+import { createRng } from '@paystate/midtrans-simulator';
 import { chargeRequest, completeThreeDs, DAY, MINUTE, startStack, tokenFor, type Stack } from './support';
 
 const ORDERS = 200;

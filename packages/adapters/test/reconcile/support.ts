@@ -9,7 +9,7 @@ import { latestAttempt } from '@paystate/engine';
 import { createCoreApiClient, renderCoreApiError, type CoreApiAnswer, type CoreApiClient, type CoreApiResult } from '../../src/coreApi/index';
 import { createPaystate, type Paystate } from '../../src/ingest/index';
 import { createReconciler, type Reconciler, type ReconcilerOptions } from '../../src/reconcile/index';
-import { startSimulator, type ChaosKind, type RunningSimulator } from '../../src/simulator/index';
+import { startSimulator, type ChaosKind, type RunningSimulator } from '@paystate/midtrans-simulator';
 import { getInMemoryEventStore } from '../../src/store/index';
 
 export const KEY = 'SB-Mid-server-E2E';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { getSqliteEventStore } from '../../src/store/sqliteEventStore';
 
-const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+const tsx = join(__dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
 const writerScript = join(__dirname, 'fixtures', 'sqliteWriter.ts');
 
 const runWriter = (filename: string, writer: string, count: number): Promise<{ conflicts: number; stored: number }> =>

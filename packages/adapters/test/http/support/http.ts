@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Paystate } from '../../../src/ingest/index';
 import { OBSERVATION_EVENT, type StoredObservation } from '../../../src/ingest/index';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '../../../src/http/index';
-import { paystateArgv } from '../../../src/http/testing';
+import { paystateArgv } from '../../../../cli/src/processes';
 import type { EventStore, StoredEvent } from '../../../src/store/index';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..', '..');
