@@ -33,7 +33,7 @@ test('both corpus folders are present and hold scenarios', () => {
   expect(files.filter(([n]) => n.startsWith('own/')).length).toBeGreaterThanOrEqual(20);
 });
 
-test('our scenario files are what corpus/.authoring/build.ts generates (no hand edits, no drift)', () => {
+test('our scenario files are what corpus/.authoring/build.ts builds from corpus/.authoring/scenarios (no hand edits, no drift)', () => {
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
   const run = spawnSync(tsx, [join(ROOT, 'corpus', '.authoring', 'build.ts'), '--check'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   expect(run.stderr).toBe('');
