@@ -1,3 +1,3 @@
-/** @paystate/adapters/fastify — the notification webhook as a Fastify plugin. */
+/** @paystate/adapters/fastify — the notification webhook as a Fastify plugin (no Fastify types needed to compile against it). */
 export { fastifyWebhook } from './http/frameworks';
-export type { FastifyWebhookOptions } from './http/frameworks';
+export type { FastifyWebhookInstance, FastifyWebhookOptions, FastifyWebhookPlugin } from './http/frameworks';

@@ -1,39 +1,28 @@
 /**
- * @paystate/adapters — the edges of paystate: the Midtrans wire format and signatures, the event
- * store contract and its in-memory store, the ingestion service and embedding API, the webhook
- * for `node:http`, the Core API client, reconciliation and replay.
+ * @paystate/adapters — the edges of paystate: the embedding API (with Promises, or with fp-ts),
+ * the Midtrans wire format and signatures, the event store contract and its in-memory store, the
+ * webhook for `node:http`, the Core API client, reconciliation and replay.
  *
- * This entry loads no database driver and no web framework. The stores and framework handlers
- * are entries of their own: `@paystate/adapters/sqlite`, `/postgres`, `/express`, `/fastify`;
- * test helpers are in `/testing`.
+ * This entry loads no database driver and no web framework (a test requires it and checks). The
+ * stores and framework handlers are entries of their own: `@paystate/adapters/sqlite`,
+ * `/postgres`, `/express`, `/fastify`; test helpers are in `/testing`.
+ *
+ * Every export is listed by name: what is not here is not public API.
  */
 
-// Midtrans wire format
-export {
-  signNotification,
-  signatureKey,
-  verifySignature,
-  parseReplayLine,
-  toObservation,
-  renderDecodeError,
-  renderDecodeErrors,
-} from './midtrans/index';
-export type { SignatureError, SignedFields, MappingOptions, DecodeError } from './midtrans/index';
+// -------------------------------------------------------------------------------------------------
+// The embedding API with Promises (no fp-ts needed): failures reject with a PaystateError
+// -------------------------------------------------------------------------------------------------
 
-// event stores
-export { getInMemoryEventStore, formatStoreError, invalidArgument, redact, LATEST_SCHEMA_VERSION } from './store/index';
-export type {
-  EventStore,
-  StoredEvent,
-  StoredRejection,
-  NewEvent,
-  StoreError,
-  AppendOp,
-  AppendResult,
-  ExpectedVersion,
-} from './store/index';
+export { createPaystateAsync } from './plain/index';
+export type { PaystateAsync, PaystateApi } from './plain/index';
+export { PaystateError } from './plain/index';
+export type { PaystateErrorCode } from './plain/index';
 
-// ingestion and the embedding API
+// -------------------------------------------------------------------------------------------------
+// The embedding API with fp-ts (TaskEither), and the ingestion service under both
+// -------------------------------------------------------------------------------------------------
+
 export {
   createPaystate,
   createIngestor,
@@ -64,11 +53,41 @@ export type {
   PaymentRow,
 } from './ingest/index';
 
-// replay
-export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay/index';
-export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';
+// -------------------------------------------------------------------------------------------------
+// Event stores: the contract, its errors, and the in-memory store (SQLite and PostgreSQL are entries of their own)
+// -------------------------------------------------------------------------------------------------
 
-// the webhook on node:http
+export { getInMemoryEventStore, formatStoreError, invalidArgument, redact, LATEST_SCHEMA_VERSION } from './store/index';
+export type {
+  EventStore,
+  StoredEvent,
+  StoredRejection,
+  NewEvent,
+  StoreError,
+  AppendOp,
+  AppendResult,
+  ExpectedVersion,
+} from './store/index';
+
+// -------------------------------------------------------------------------------------------------
+// The Midtrans wire format: signatures, replay lines to observations, decode errors
+// -------------------------------------------------------------------------------------------------
+
+export {
+  signNotification,
+  signatureKey,
+  verifySignature,
+  parseReplayLine,
+  toObservation,
+  renderDecodeError,
+  renderDecodeErrors,
+} from './midtrans/index';
+export type { SignatureError, SignedFields, MappingOptions, DecodeError } from './midtrans/index';
+
+// -------------------------------------------------------------------------------------------------
+// The webhook on node:http (Express and Fastify are entries of their own) and the paystate server
+// -------------------------------------------------------------------------------------------------
+
 export {
   createWebhookHandler,
   createPaystateServer,
@@ -77,10 +96,20 @@ export {
   httpAnswer,
   DEFAULT_MAX_BODY_BYTES,
 } from './http/index';
-export type { WebhookOptions, RequestLogEntry } from './http/index';
+export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent } from './http/index';
 
-// the Core API client and reconciliation
+// -------------------------------------------------------------------------------------------------
+// The Core API client and reconciliation
+// -------------------------------------------------------------------------------------------------
+
 export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL } from './coreApi/index';
 export type { CoreApiClient, CoreApiClientOptions, CoreApiError, CoreApiAnswer, CoreApiResult } from './coreApi/index';
 export { createReconciler } from './reconcile/index';
 export type { Reconciler, ReconcilerOptions, ReconcileReport } from './reconcile/index';
+
+// -------------------------------------------------------------------------------------------------
+// Replay: a recorded history through the engine, as a table
+// -------------------------------------------------------------------------------------------------
+
+export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay/index';
+export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';

@@ -3,5 +3,12 @@
  * one database. Needs the optional peer dependency `pg`; importing this entry without it fails
  * with a line naming it.
  */
+import type { EventStore } from './store/eventStore';
+import { getPostgresEventStore, type PostgresEventStoreOptions } from './store/postgresEventStore';
+import { settle } from './plain/paystateError';
+
 export { getPostgresEventStore, postgresAppliedMigrations } from './store/postgresEventStore';
 export type { PostgresEventStoreOptions } from './store/postgresEventStore';
+
+/** Connects (creating and migrating the schema if needed), or rejects with a PaystateError; `getPostgresEventStore` returns a TaskEither instead. */
+export const openPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => settle(getPostgresEventStore(options));

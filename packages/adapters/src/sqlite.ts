@@ -2,5 +2,12 @@
  * @paystate/adapters/sqlite — the embedded event store on one SQLite file. Needs the optional peer
  * dependency `better-sqlite3`; importing this entry without it fails with a line naming it.
  */
+import type { EventStore } from './store/eventStore';
+import { getSqliteEventStore, type SqliteEventStoreOptions } from './store/sqliteEventStore';
+import { rightOrThrow } from './plain/paystateError';
+
 export { getSqliteEventStore, sqliteAppliedMigrations } from './store/sqliteEventStore';
 export type { SqliteEventStoreOptions } from './store/sqliteEventStore';
+
+/** Opens (creating and migrating if needed) the store, or throws a PaystateError; `getSqliteEventStore` returns an Either instead. */
+export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => rightOrThrow(getSqliteEventStore(options));

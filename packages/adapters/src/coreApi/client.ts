@@ -11,7 +11,7 @@ import { canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';
-import { createTransport, redactor, type HttpAnswer, type HttpRequest, type TransportFailure } from './transport';
+import { createTransport, redactor, type HttpRequest, type HttpResponse, type TransportFailure } from './transport';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -158,7 +158,7 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
     f._tag === 'Network' ? { _tag: 'Network', call, message: f.message, attempts: f.attempts } : { _tag: 'Timeout', call, timeoutMs: f.timeoutMs, attempts: f.attempts };
 
   /** Tells an answer from an error, after recording what was received. */
-  const classify = async (call: CoreApiCall, req: HttpRequest, a: HttpAnswer): Promise<Checked<CoreApiAnswer>> => {
+  const classify = async (call: CoreApiCall, req: HttpRequest, a: HttpResponse): Promise<Checked<CoreApiAnswer>> => {
     const recorded = await record(call, lineFor(call, req, a.body));
     if (E.isLeft(recorded)) return recorded;
     const ingested = recorded.right;

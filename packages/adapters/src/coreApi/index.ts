@@ -16,4 +16,4 @@ export type {
   TimeoutError,
 } from './errors';
 export { createTransport, redactor } from './transport';
-export type { HttpAnswer, HttpRequest, Transport, TransportFailure, TransportOptions } from './transport';
+export type { HttpRequest, HttpResponse, Transport, TransportFailure, TransportOptions } from './transport';

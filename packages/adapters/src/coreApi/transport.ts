@@ -18,8 +18,8 @@ export interface HttpRequest {
   readonly idempotencyKey?: string;
 }
 
-/** An HTTP answer: its status and body (parsed JSON, or the text when it is not JSON). */
-export interface HttpAnswer {
+/** The response Midtrans sent to a request: its status and body (parsed JSON, or the text when it is not JSON). */
+export interface HttpResponse {
   readonly httpStatus: number;
   readonly json: boolean;
   readonly body: unknown;
@@ -43,7 +43,7 @@ export interface TransportOptions {
   readonly userAgent: string;
 }
 
-export type Transport = (req: HttpRequest) => TE.TaskEither<TransportFailure, HttpAnswer>;
+export type Transport = (req: HttpRequest) => TE.TaskEither<TransportFailure, HttpResponse>;
 
 // -------------------------------------------------------------------------------------------------
 // helpers

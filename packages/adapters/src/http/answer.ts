@@ -20,7 +20,7 @@ export type WebhookEvent =
   /** A defect, not an input: the ingestion service threw instead of answering. */
   | { readonly _tag: 'Internal'; readonly cause: string };
 
-/** An HTTP answer: status, JSON body, extra headers, and what the request log records. */
+/** The HTTP answer paystate's server gives (webhook, health check): status, JSON body, extra headers, and what the request log records. The Core API client's side is `HttpResponse`. */
 export interface HttpAnswer {
   readonly status: number;
   readonly body: Readonly<Record<string, string | null>>;

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Paystate } from '../ingest/index';
+import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
 import { createWebhookHandler, logEntry, pathOf, writeAnswer, type WebhookOptions } from './webhook';
@@ -26,8 +26,9 @@ export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint'>): Pr
   };
 };
 
-/** A `node:http` server for paystate's webhook and health check (not listening yet). */
-export const createPaystateServer = (paystate: Pick<Paystate, 'ingestNotification' | 'store'>, options: WebhookOptions = {}): Server => {
+/** A `node:http` server for paystate's webhook and health check (not listening yet), over the fp-ts or the Promise API. */
+export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' | 'store'>, options: WebhookOptions = {}): Server => {
+  const fp = fpApi(paystate);
   const webhook = createWebhookHandler(paystate, options);
   const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
     writeAnswer(res, a);
@@ -41,7 +42,7 @@ export const createPaystateServer = (paystate: Pick<Paystate, 'ingestNotificatio
       return;
     }
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void healthAnswer(paystate.store).then((a) => answer(req, res, a, startedAt));
+      void healthAnswer(fp.store).then((a) => answer(req, res, a, startedAt));
       return;
     }
     answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Paystate } from '../ingest/index';
+import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer, type WebhookEvent } from './answer';
 import { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 
@@ -48,10 +48,11 @@ export interface NotificationReceiver {
  * in this process (concurrent deliveries of one order never race each other into version
  * conflicts) while different orders proceed together and share commits.
  */
-export const createNotificationReceiver = (paystate: Pick<Paystate, 'ingestNotification'>): NotificationReceiver => {
+export const createNotificationReceiver = (paystate: PaystateApi<'ingestNotification'>): NotificationReceiver => {
+  const fp = fpApi(paystate);
   const ingest = async (rawBody: string): Promise<WebhookEvent> => {
     // The answer needs the outcome only, not the business answers (so no rejection-log read).
-    const result = await paystate.ingestNotification(rawBody, { answers: false })();
+    const result = await fp.ingestNotification(rawBody, { answers: false })();
     return E.isRight(result) ? { _tag: 'Ingested', result: result.right } : { _tag: 'StoreFailed', error: result.left };
   };
   return {
@@ -89,10 +90,11 @@ export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint)
 });
 
 /**
- * A `(req, res)` handler for the notification path: POST only, the body read raw up to the limit
- * (or taken as given when a framework already read it raw), one answer, one log entry.
+ * A `(req, res)` handler for the notification path, over the fp-ts or the Promise API: POST only,
+ * the body read raw up to the limit (or taken as given when a framework already read it raw), one
+ * answer, one log entry.
  */
-export const createWebhookHandler = (paystate: Pick<Paystate, 'ingestNotification'>, options: WebhookOptions = {}): NodeHandler => {
+export const createWebhookHandler = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions = {}): NodeHandler => {
   const receiver = createNotificationReceiver(paystate);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const finish = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
