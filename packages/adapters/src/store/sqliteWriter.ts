@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveDriver } from './driver';
-import type { ExpectedState, NewRow } from './storeSupport';
+import type { NewRow } from './shared/planBatch';
+import type { ExpectedState } from './shared/planOnExpected';
 
 /** An append planned by the store: the rows, and what the store must hold for them to fit. */
 export interface PlannedAppend extends ExpectedState {
