@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * The behaviour every EventStore must show, as one jest suite. Each implementation's test file calls
  * describeEventStoreContract once; the parts of the suite are in contract/.

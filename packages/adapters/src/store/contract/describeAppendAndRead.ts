@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: appending and reading back, expected versions, and the global log. */
 import type { ContractContext } from './contractContext';
 import { right, left, ev, positions, range } from './contractHelpers';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: a batch of ops, each applied or refused alone, as if they ran in order. */
 import * as E from 'fp-ts/lib/Either.js';
 import type { AppendResult, StoreError } from '../eventStore';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: catching up on the global log. */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: racing appends, on one instance or several. */
 import type { ContractContext } from './contractContext';
 import { right, ev, at, positions, range, rights, lefts } from './contractHelpers';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: event data round-trip as JSON. */
 import type { ContractContext } from './contractContext';
 import { right, left, ev } from './contractHelpers';

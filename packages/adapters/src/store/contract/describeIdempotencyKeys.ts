@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: events carrying an idempotency key are stored once per stream. */
 import type { ContractContext } from './contractContext';
 import { right, left, ev, at, range, rights } from './contractHelpers';

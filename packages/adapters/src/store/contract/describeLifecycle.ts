@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: a closed store, several instances on one database, migrations, an unreachable database. */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /** The contract: the tables beside the events (aliases, the rejection log, checkpoints). */
 import type { ContractContext } from './contractContext';
 import { right, at, range, rights } from './contractHelpers';
