@@ -6,24 +6,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { AppendResult, EventStore, StoredEvent, StoredRejection, StoreError } from './eventStore';
 import { storeFailed, storeUnavailable } from './eventStore';
-import type { ValidAppendOp } from './storeSupport';
-import {
-  appendResult,
-  catchUpVia,
-  checkInteger,
-  checkText,
-  decodeData,
-  errorMessage,
-  isoNow,
-  keysOf,
-  planAppend,
-  syncTask,
-  validateAppendOp,
-  validateFromVersion,
-  validateReadAll,
-  validateReadRejections,
-  validateRejection,
-} from './storeSupport';
+import { appendResult, isoNow } from './shared/appendResult';
+import { checkInteger, checkText } from './shared/argumentChecks';
+import { catchUpVia } from './shared/catchUpVia';
+import { errorMessage } from './shared/errorMessage';
+import { decodeData } from './shared/eventData';
+import { planAppend } from './shared/planAppend';
+import { syncTask } from './shared/syncTask';
+import { keysOf, validateAppendOp, type ValidAppendOp } from './shared/validateAppendOp';
+import { validateFromVersion, validateReadAll, validateReadRejections } from './shared/validateReads';
+import { validateRejection } from './shared/validateRejection';
 
 interface Row {
   readonly streamId: string;

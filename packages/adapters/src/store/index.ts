@@ -16,4 +16,4 @@ export { formatStoreError, invalidArgument, storeFailed, storeUnavailable, versi
 export { getInMemoryEventStore } from './inMemoryEventStore';
 export type { Migration } from './migrations';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
-export { redact } from './storeSupport';
+export { redact } from './shared/redact';

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { resolveDriver } from './driver';
-import type { ExpectedState, NewRow } from './storeSupport';
+import type { NewRow } from './shared/planBatch';
+import type { ExpectedState } from './shared/planOnExpected';
 
 /** An append planned by the store: the rows, and what the store must hold for them to fit. */
 export interface PlannedAppend extends ExpectedState {
@@ -52,6 +53,8 @@ type Job =
 
 type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly code: string | null; readonly message: string };
 
+// Beside this module in the sources, and beside the bundled chunks in dist/, where the build copies it
+// (in the ESM build __dirname is tsup's shim, derived from import.meta.url): both files stay in store/.
 const THREAD_SCRIPT = join(__dirname, 'sqliteWriterThread.cjs');
 
 /** Starts the writer thread on a database file that exists and is migrated. */

@@ -1,0 +1,44 @@
+/** The store's rows as pg returns them, and the events and rejections they become. */
+import type { StoredEvent, StoredRejection } from '../eventStore';
+import { decodeData } from '../shared/eventData';
+
+export interface EventRow {
+  readonly position: string;
+  readonly stream_id: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: string;
+  readonly idempotency_key: string | null;
+  readonly recorded_at: Date;
+}
+
+export interface RejectionRow {
+  readonly id: string;
+  readonly received_at: string;
+  readonly kind: string;
+  readonly order_id: string | null;
+  readonly reason: string;
+  readonly raw_body: Buffer;
+}
+
+// data is read as text so it round-trips exactly and is parsed in one place.
+export const EVENT_COLUMNS = 'position, stream_id, version, type, data::text AS data, idempotency_key, recorded_at';
+
+export const toStored = (r: EventRow): StoredEvent => ({
+  streamId: r.stream_id,
+  version: r.version,
+  position: Number(r.position),
+  type: r.type,
+  data: decodeData(r.data),
+  idempotencyKey: r.idempotency_key,
+  recordedAt: r.recorded_at.toISOString(),
+});
+
+export const toRejection = (r: RejectionRow): StoredRejection => ({
+  id: Number(r.id),
+  receivedAt: r.received_at,
+  kind: r.kind,
+  orderId: r.order_id,
+  reason: r.reason,
+  rawBody: r.raw_body.toString('utf8'),
+});

@@ -1,0 +1,46 @@
+/** The store's rows as better-sqlite3 returns them, and the events and rejections they become. */
+import type { StoredEvent, StoredRejection } from '../eventStore';
+import { decodeData } from '../shared/eventData';
+
+export interface EventRow {
+  readonly position: number;
+  readonly stream_id: string;
+  readonly version: number;
+  readonly type: string;
+  readonly data: string;
+  readonly idempotency_key: string | null;
+  readonly recorded_at: string;
+}
+
+export interface RejectionRow {
+  readonly id: number;
+  readonly received_at: string;
+  readonly kind: string;
+  readonly order_id: string | null;
+  readonly reason: string;
+  readonly raw_body: string;
+}
+
+export const EVENT_COLUMNS = 'position, stream_id, version, type, data, idempotency_key, recorded_at';
+
+export const toStored = (r: EventRow): StoredEvent => ({
+  streamId: r.stream_id,
+  version: r.version,
+  position: r.position,
+  type: r.type,
+  data: decodeData(r.data),
+  idempotencyKey: r.idempotency_key,
+  recordedAt: r.recorded_at,
+});
+
+export const toRejection = (r: RejectionRow): StoredRejection => ({
+  id: r.id,
+  receivedAt: r.received_at,
+  kind: r.kind,
+  orderId: r.order_id,
+  reason: r.reason,
+  rawBody: r.raw_body,
+});
+
+/** A stream's current version (0 when it has no events). */
+export const CURRENT_VERSION = 'SELECT coalesce(max(version), 0) FROM events WHERE stream_id = ?';
