@@ -11,8 +11,8 @@ export interface CommandSpec {
   readonly synopsis: string;
   /** One line for `paystate --help`. */
   readonly summary: string;
-  /** The full `paystate COMMAND --help` text. */
-  readonly help: string;
+  /** The full `paystate COMMAND --help` text (a function: producing it loads nothing else). */
+  readonly help: () => string;
   readonly run: Command;
 }
 

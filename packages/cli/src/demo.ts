@@ -18,13 +18,11 @@ import { cardToken, completeThreeDs, parseChaos, startSimulator, type RunningSim
 import { formatStoreError } from '@paystate/adapters';
 import { getSqliteEventStore } from '@paystate/adapters/sqlite';
 import { parse, UsageError } from './args';
-import { helpText, type CommandSpec } from './command';
+import { DEMO_CHAOS, DEMO_DIR } from './defaults';
 import { paystateArgv } from './processes';
 import type { Io } from './io';
 
 const KEY = 'SB-Mid-server-DEMO';
-const DEFAULT_DIR = '.paystate';
-const DEFAULT_CHAOS = 'duplicate,delay,reorder,drop';
 const START = '2024-05-14T03:00:00.000Z'; // 10:00 GMT+7
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -90,12 +88,12 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
   const copies = Number(values.copies ?? 3);
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(copies) || copies < 1 || copies > 50)
     return E.left(new UsageError('--seed must be an integer and --copies a whole number from 1 to 50'));
-  const chaosE = parseChaos(values.chaos ?? DEFAULT_CHAOS);
+  const chaosE = parseChaos(values.chaos ?? DEMO_CHAOS);
   if (E.isLeft(chaosE)) return E.left(new UsageError(chaosE.left));
   const chaos = chaosE.right;
   if (values.dir === '') return E.left(new UsageError('--dir must not be empty'));
 
-  const dir = resolve(values.dir ?? DEFAULT_DIR);
+  const dir = resolve(values.dir ?? DEMO_DIR);
   const made = E.tryCatch(() => mkdirSync(dir, { recursive: true }), (e) => (e instanceof Error ? e.message : String(e)));
   if (E.isLeft(made)) {
     io.stderr(`paystate demo: cannot create ${dir}: ${made.left}\n`);
@@ -228,29 +226,4 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
     await new Promise((r) => served.child.once('exit', r));
     await paystate.close();
   }
-};
-
-const synopsis = '[--dir DIR] [--copies N] [--seed N] [--chaos KINDS]';
-
-export const demoCommand: CommandSpec = {
-  synopsis,
-  summary: 'the whole loop on this machine: a local Midtrans sandbox, paystate serve, checkouts, chaos, reconciliation',
-  help: helpText({
-    name: 'demo',
-    synopsis,
-    about:
-      'Runs the whole loop on this machine: a local Midtrans sandbox, `paystate serve` on an embedded\n' +
-      'SQLite store, checkouts across the sandbox test cards with chaos on the notifications, the clock\n' +
-      'moved through 3DS expiry and settlement, refunds, then reconciliation. Ends with each order\'s\n' +
-      'state in paystate against the sandbox\'s truth, and exits 1 if any order disagrees. Needs the\n' +
-      'optional dependency better-sqlite3.',
-    options: [
-      ['--dir DIR', `where the demo keeps its store, DIR/demo.db, replaced on every run\n(default: ${DEFAULT_DIR} in the working directory)`],
-      ['--copies N', 'orders per kind of checkout, 1 to 50 (default 3)'],
-      ['--seed N', 'seeds the sandbox\'s identifiers and chaos (default 7)'],
-      ['--chaos KINDS', `chaos on the notifications: any of duplicate,delay,reorder,drop, all, or none\n(default ${DEFAULT_CHAOS})`],
-    ],
-    examples: ['paystate demo --copies 1 --dir /tmp/paystate-demo'],
-  }),
-  run: demo,
 };

@@ -2,10 +2,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DIAGRAM_MACHINES, toDot, toMermaid } from '@paystate/engine';
 import { oneOf, parse, UsageError } from './args';
-import { helpText, type CommandSpec } from './command';
 import type { Io } from './io';
 
-const diagram = (argv: readonly string[], io: Io): E.Either<UsageError, number> => {
+export const diagram = (argv: readonly string[], io: Io): E.Either<UsageError, number> => {
   const args = parse(argv, { machine: { type: 'string' }, format: { type: 'string' } });
   if (E.isLeft(args)) return args;
   if (args.right.positionals.length > 0) return E.left(new UsageError(`diagram takes no arguments, got "${args.right.positionals[0]}"`));
@@ -16,22 +15,4 @@ const diagram = (argv: readonly string[], io: Io): E.Either<UsageError, number> 
   const m = DIAGRAM_MACHINES.find((d) => d.name === machine.right)!.machine;
   io.stdout(format.right === 'dot' ? toDot(m) : toMermaid(m));
   return E.right(0);
-};
-
-const synopsis = '[--machine transaction|fraud] [--format mermaid|dot]';
-
-export const diagramCommand: CommandSpec = {
-  synopsis,
-  summary: 'print a state diagram generated from the machines',
-  help: helpText({
-    name: 'diagram',
-    synopsis,
-    about: 'Prints the state diagram of one of paystate\'s machines (transaction_status or fraud_status),\ngenerated from the machine itself.',
-    options: [
-      ['--machine transaction|fraud', 'which machine (default transaction)'],
-      ['--format mermaid|dot', 'Mermaid (default) or Graphviz dot'],
-    ],
-    examples: ['paystate diagram --machine fraud --format dot | dot -Tsvg > fraud-status.svg'],
-  }),
-  run: diagram,
 };

@@ -9,7 +9,6 @@ import { createPaystate, type RawObservation } from '@paystate/adapters';
 import { parseReplayLine, toObservation } from '@paystate/adapters';
 import { formatStoreError } from '@paystate/adapters';
 import { parse, readInput, UsageError } from './args';
-import { helpText, STORE_HELP, type CommandSpec } from './command';
 import type { Io } from './io';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
@@ -98,26 +97,4 @@ export const ingestCommand = async (argv: readonly string[], io: Io): Promise<E.
   }
   io.stdout(`${formatCounts(counts)}\n`);
   return E.right(0);
-};
-
-const synopsis = '[--store URL] [--server-key KEY] [FILE|-]';
-
-export const ingestSpec: CommandSpec = {
-  synopsis,
-  summary: 'record a log of observations (NDJSON replay format, or a scenario file) into the store, in order',
-  help: helpText({
-    name: 'ingest',
-    synopsis,
-    about:
-      'Records a log of observations into the store through the ingestion service, line by line in\n' +
-      'order, as a backfill from old logs does; a malformed line is recorded as rejected with its line\n' +
-      'number. Prints how many lines had each outcome.',
-    options: [
-      ['FILE', 'NDJSON in the replay format or a scenario file; - or none reads standard input'],
-      STORE_HELP,
-      ['--server-key KEY', 'verifies notification signatures\n(default: $MIDTRANS_SERVER_KEY, else a scenario file\'s server_key)'],
-    ],
-    examples: ['paystate ingest --store sqlite:payments.db --server-key "$MIDTRANS_SERVER_KEY" old-notifications.ndjson'],
-  }),
-  run: ingestCommand,
 };

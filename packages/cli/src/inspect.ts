@@ -10,7 +10,6 @@ import { createPaystate, foldStream, streamIdOf, type StoredObservation } from '
 import { eventEntry, summarizeOrder, type OrderSummary, type ReplayEvent } from '@paystate/adapters';
 import { formatStoreError, type EventStore, type StoredEvent, type StoredRejection, type StoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
-import { helpText, STORE_HELP, type CommandSpec } from './command';
 import type { Io } from './io';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
@@ -161,26 +160,4 @@ export const inspect = async (argv: readonly string[], io: Io): Promise<E.Either
   } finally {
     await store.right.close();
   }
-};
-
-const synopsis = 'ORDER_ID [--store URL] [--format table|json]';
-
-export const inspectCommand: CommandSpec = {
-  synopsis,
-  summary: 'one order from the store: every observation with outcome and reason, state, answers, deadlines',
-  help: helpText({
-    name: 'inspect',
-    synopsis,
-    about:
-      'Shows one order from the store: every observation (and rejected input naming it) with its outcome\n' +
-      'and reason, the state, the answers (paid, can ship, needs review, ...), the allowed actions and\n' +
-      'the deadlines. Exits 1 when the store has no such order.',
-    options: [
-      ['ORDER_ID', 'the order_id'],
-      STORE_HELP,
-      ['--format table|json', 'a table (default) or JSON'],
-    ],
-    examples: ['paystate inspect order-1042 --store sqlite:payments.db'],
-  }),
-  run: inspect,
 };

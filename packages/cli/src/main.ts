@@ -5,27 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import type { CommandSpec } from './command';
-import { demoCommand } from './demo';
-import { diagramCommand } from './diagram';
-import { ingestSpec } from './ingestCommand';
-import { inspectCommand } from './inspect';
+import { COMMANDS } from './commands';
 import { processIo, type Io } from './io';
-import { replayCommand } from './replay';
-import { serveCommand } from './serve';
-import { simulatorSpec } from './simulator';
 
 export type { Io } from './io';
 
-export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  replay: replayCommand,
-  diagram: diagramCommand,
-  demo: demoCommand,
-  serve: serveCommand,
-  ingest: ingestSpec,
-  inspect: inspectCommand,
-  simulator: simulatorSpec,
-};
+export { COMMANDS } from './commands';
 
 const usage = (): string =>
   [
@@ -76,7 +61,7 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
       io.stderr(`paystate: no command "${topic}" (try: ${Object.keys(COMMANDS).join(', ')})\n`);
       return 2;
     }
-    io.stdout(c.help);
+    io.stdout(c.help());
     return 0;
   }
   const command = COMMANDS[name];
@@ -85,7 +70,7 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
     return 2;
   }
   if (asksForHelp(rest)) {
-    io.stdout(command.help);
+    io.stdout(command.help());
     return 0;
   }
   try {

@@ -2,10 +2,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readReplayInput, renderTable, replayLines } from '@paystate/adapters';
 import { oneOf, parse, readInput, UsageError } from './args';
-import { helpText, type CommandSpec } from './command';
 import type { Io } from './io';
 
-const replay = (argv: readonly string[], io: Io): E.Either<UsageError, number> => {
+export const replay = (argv: readonly string[], io: Io): E.Either<UsageError, number> => {
   const args = parse(argv, { 'server-key': { type: 'string' }, format: { type: 'string' } });
   if (E.isLeft(args)) return args;
   const { values, positionals } = args.right;
@@ -18,26 +17,4 @@ const replay = (argv: readonly string[], io: Io): E.Either<UsageError, number> =
   const result = replayLines(readReplayInput(text.right, { serverKey }).lines);
   io.stdout(format.right === 'json' ? JSON.stringify(result.report, null, 2) + '\n' : renderTable(result));
   return E.right(0);
-};
-
-const synopsis = '[--server-key KEY] [--format table|json] [FILE|-]';
-
-export const replayCommand: CommandSpec = {
-  synopsis,
-  summary: 'explain a log of Midtrans observations (NDJSON replay format, or a scenario file)',
-  help: helpText({
-    name: 'replay',
-    synopsis,
-    about:
-      'Explains a log of Midtrans observations: each one\'s outcome (applied, duplicate, ignored, stale,\n' +
-      'illegal, rejected) with its reason, then every order\'s state and answers. Reads only the log:\n' +
-      'no store, no network.',
-    options: [
-      ['FILE', 'NDJSON in the replay format (one observation a line) or a scenario file\n({"server_key", "events": [...]}); - or none reads standard input'],
-      ['--server-key KEY', 'verifies notification signatures\n(default: $MIDTRANS_SERVER_KEY, else a scenario file\'s server_key)'],
-      ['--format table|json', 'a table (default) or the JSON report'],
-    ],
-    examples: ['paystate replay --format json notifications.ndjson'],
-  }),
-  run: replay,
 };

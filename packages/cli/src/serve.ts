@@ -7,12 +7,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createPaystate } from '@paystate/adapters';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '@paystate/adapters';
 import { parse, UsageError } from './args';
-import { helpText, STORE_HELP, type CommandSpec } from './command';
 import type { Io } from './io';
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
-const DEFAULT_PORT = 8080;
-const DEFAULT_HOST = '127.0.0.1';
 
 /** Resolves with the signal's name when the process is asked to stop. */
 export type StopSignal = () => Promise<string>;
@@ -112,27 +110,3 @@ export const serveWith =
 
 /** `paystate serve`, stopped by SIGTERM or SIGINT. */
 export const serve = serveWith(processStopSignal);
-
-const synopsis = '[--store URL] [--port N] [--host ADDR] [--server-key KEY]';
-
-export const serveCommand: CommandSpec = {
-  synopsis,
-  summary: 'receive Midtrans notifications: POST /notifications (or /), GET /health',
-  help: helpText({
-    name: 'serve',
-    synopsis,
-    about:
-      'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-      'its outcome and answers as Midtrans expects; GET /health answers when the store does. One JSON\n' +
-      'log line per request on stdout (never the body, never the key). SIGTERM or SIGINT stops\n' +
-      'accepting, finishes the requests in flight and closes the store.',
-    options: [
-      STORE_HELP,
-      ['--port N', `the port, 0 for a free one (default ${DEFAULT_PORT})`],
-      ['--host ADDR', `the address to listen on (default ${DEFAULT_HOST})`],
-      ['--server-key KEY', 'verifies notification signatures (default: $MIDTRANS_SERVER_KEY; one is required)'],
-    ],
-    examples: ['MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db --port 8080'],
-  }),
-  run: serve,
-};

@@ -4,11 +4,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { simulatorCommand, simulatorHelp } from '@paystate/midtrans-simulator/cli';
-import type { CommandSpec } from './command';
+import type { UsageError } from './args';
+import type { Io } from './io';
 
-export const simulatorSpec: CommandSpec = {
-  synopsis: '[--port N] [--notify-url URL] [--server-key KEY] [--seed N] [--chaos KINDS] [--chaos-rate P] [--start ISO]',
-  summary: 'run a local Midtrans sandbox: Core API, test cards, 3DS page, signed notifications, a clock to advance',
-  help: simulatorHelp('paystate simulator'),
-  run: async (argv, io) => E.right(await simulatorCommand(argv, io, { program: 'paystate simulator' })),
-};
+const PROGRAM = 'paystate simulator';
+
+export const simulator = async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> =>
+  E.right(await simulatorCommand(argv, io, { program: PROGRAM }));
+
+export const simulatorUsage = (): string => simulatorHelp(PROGRAM);
