@@ -46,4 +46,4 @@ export const helpText = (h: HelpText): string => {
 };
 
 /** The `--store` option's line, shared by serve, ingest and inspect. */
-export const STORE_HELP: readonly [string, string] = ['--store URL', 'sqlite:FILE or postgres://USER@HOST/DB\n(default: $PAYSTATE_STORE, else sqlite:paystate.db in the working directory)'];
+export const STORE_HELP: readonly [string, string] = ['--store URL', 'sqlite:FILE, postgres://USER@HOST/DB or memory:\n(default: $PAYSTATE_STORE, else sqlite:paystate.db in the working directory)'];
