@@ -11,7 +11,12 @@ export class UsageError {
 export const parse = <T extends ParseArgsConfig['options']>(argv: readonly string[], options: T) =>
   E.tryCatch(
     () => parseArgs({ args: [...argv], options: options!, allowPositionals: true, strict: true }),
-    (e) => new UsageError(e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e)),
+    // On one line, without node's advice on `--option=-value` spelling (node's errors are not
+    // `instanceof Error` inside jest's sandbox, hence the duck typing).
+    (e) => {
+      const m = typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+      return new UsageError(m.replace(/\.?\s*To specify .*$/s, '').replace(/\s*\n\s*/g, ' '));
+    },
   );
 
 export const oneOf = <A extends string>(name: string, value: string | undefined, allowed: readonly A[], fallback: A): E.Either<UsageError, A> =>

@@ -14,12 +14,13 @@ import { formatAmount, latestAttempt } from '@paystate/engine';
 import { createCoreApiClient, renderCoreApiError, type CoreApiClient, type CoreApiResult } from '@paystate/adapters';
 import { createPaystate, type Paystate, type StoredObservation } from '@paystate/adapters';
 import { createReconciler } from '@paystate/adapters';
-import { cardToken, completeThreeDs, startSimulator, type ChaosKind, type RunningSimulator } from '@paystate/midtrans-simulator';
+import { cardToken, completeThreeDs, parseChaos, startSimulator, type RunningSimulator } from '@paystate/midtrans-simulator';
 import { formatStoreError } from '@paystate/adapters';
 import { getSqliteEventStore } from '@paystate/adapters/sqlite';
 import { parse, UsageError } from './args';
+import { DEMO_CHAOS, DEMO_DIR } from './defaults';
 import { paystateArgv } from './processes';
-import type { Io } from './main';
+import type { Io } from './io';
 
 const KEY = 'SB-Mid-server-DEMO';
 const START = '2024-05-14T03:00:00.000Z'; // 10:00 GMT+7
@@ -79,17 +80,25 @@ const startServe = (store: string): Promise<{ url: string; child: ChildProcess }
   });
 
 export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
-  const args = parse(argv, { seed: { type: 'string' }, copies: { type: 'string' }, chaos: { type: 'string' } });
+  const args = parse(argv, { seed: { type: 'string' }, copies: { type: 'string' }, chaos: { type: 'string' }, dir: { type: 'string' } });
   if (E.isLeft(args)) return args;
-  const values = args.right.values as { seed?: string; copies?: string; chaos?: string };
+  if (args.right.positionals.length > 0) return E.left(new UsageError(`demo takes no arguments, got "${args.right.positionals[0]}"`));
+  const values = args.right.values as { seed?: string; copies?: string; chaos?: string; dir?: string };
   const seed = Number(values.seed ?? 7);
   const copies = Number(values.copies ?? 3);
   if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(copies) || copies < 1 || copies > 50)
     return E.left(new UsageError('--seed must be an integer and --copies a whole number from 1 to 50'));
-  const chaos = (values.chaos ?? 'duplicate,delay,reorder,drop').split(',').filter((c) => c !== '') as ChaosKind[];
+  const chaosE = parseChaos(values.chaos ?? DEMO_CHAOS);
+  if (E.isLeft(chaosE)) return E.left(new UsageError(chaosE.left));
+  const chaos = chaosE.right;
+  if (values.dir === '') return E.left(new UsageError('--dir must not be empty'));
 
-  const dir = join(process.cwd(), '.paystate');
-  mkdirSync(dir, { recursive: true });
+  const dir = resolve(values.dir ?? DEMO_DIR);
+  const made = E.tryCatch(() => mkdirSync(dir, { recursive: true }), (e) => (e instanceof Error ? e.message : String(e)));
+  if (E.isLeft(made)) {
+    io.stderr(`paystate demo: cannot create ${dir}: ${made.left}\n`);
+    return E.right(1);
+  }
   const dbFile = join(dir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
   const say = (s: string) => io.stdout(s + '\n');
@@ -207,8 +216,8 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
     say(`notifications: ${deliveries.length} delivery attempts (${deliveries.filter((d) => d.result === 'dropped').length} dropped by chaos, ${deliveries.filter((d) => d.chaos.length > 0).length} with chaos)`);
     say(`observations recorded: ${[...totals].map(([k, v]) => `${k} ${v}`).join(', ')}; rejected inputs: ${E.isRight(rejected) ? rejected.right.length : '?'}`);
     if (problems.length > 0) say(`client errors: ${problems.length}\n  ${problems.slice(0, 10).join('\n  ')}`);
-    say(`state diagrams: docs/transaction-status.md, docs/fraud-status.md (pnpm -s paystate diagram --format dot for Graphviz)`);
-    say(`inspect an order: pnpm -s paystate inspect ${orders[0]!.id} --store sqlite:${dbFile}`);
+    say(`state diagrams: paystate diagram [--machine fraud] [--format dot]`);
+    say(`inspect an order: paystate inspect ${orders[0]!.id} --store sqlite:${dbFile}`);
     say(disagreements === 0 ? `\nall ${orders.length} orders agree with the simulator` : `\n${disagreements} of ${orders.length} orders DISAGREE with the simulator`);
     return E.right(disagreements === 0 && problems.length === 0 ? 0 : 1);
   } finally {

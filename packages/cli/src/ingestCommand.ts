@@ -9,7 +9,7 @@ import { createPaystate, type RawObservation } from '@paystate/adapters';
 import { parseReplayLine, toObservation } from '@paystate/adapters';
 import { formatStoreError } from '@paystate/adapters';
 import { parse, readInput, UsageError } from './args';
-import type { Io } from './main';
+import type { Io } from './io';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
 /** One line of the log, ready for the ingestion service. */

@@ -10,7 +10,7 @@ import { createPaystate, foldStream, streamIdOf, type StoredObservation } from '
 import { eventEntry, summarizeOrder, type OrderSummary, type ReplayEvent } from '@paystate/adapters';
 import { formatStoreError, type EventStore, type StoredEvent, type StoredRejection, type StoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
-import type { Io } from './main';
+import type { Io } from './io';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
 // -------------------------------------------------------------------------------------------------

@@ -7,11 +7,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createPaystate } from '@paystate/adapters';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '@paystate/adapters';
 import { parse, UsageError } from './args';
-import type { Io } from './main';
+import type { Io } from './io';
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
-const DEFAULT_PORT = 8080;
-const DEFAULT_HOST = '127.0.0.1';
 
 /** Resolves with the signal's name when the process is asked to stop. */
 export type StopSignal = () => Promise<string>;

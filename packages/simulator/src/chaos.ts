@@ -2,7 +2,7 @@
  * Seeded randomness for the simulator: identifiers and notification chaos (duplicate, delay,
  * reorder, drop) are drawn from a deterministic generator, so one seed gives one history.
  */
-import * as E from 'fp-ts/lib/Either.js';
+import { left, right, type Either } from './either';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -46,12 +46,12 @@ export const createRng = (seed: number): Rng => {
 };
 
 /** Parses `duplicate,delay,reorder,drop` (or `all`, or an empty string for none). */
-export const parseChaos = (text: string | undefined): E.Either<string, readonly ChaosKind[]> => {
-  if (text === undefined || text.trim() === '' || text.trim() === 'none') return E.right([]);
-  if (text.trim() === 'all') return E.right(CHAOS_KINDS);
+export const parseChaos = (text: string | undefined): Either<string, readonly ChaosKind[]> => {
+  if (text === undefined || text.trim() === '' || text.trim() === 'none') return right([]);
+  if (text.trim() === 'all') return right(CHAOS_KINDS);
   const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
   const unknown = parts.filter((p) => !(CHAOS_KINDS as readonly string[]).includes(p));
   return unknown.length > 0
-    ? E.left(`--chaos: unknown kind ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected a list of ${CHAOS_KINDS.join(',')})`)
-    : E.right([...new Set(parts as ChaosKind[])]);
+    ? left(`--chaos: unknown kind ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected a list of ${CHAOS_KINDS.join(',')})`)
+    : right([...new Set(parts as ChaosKind[])]);
 };

@@ -3,7 +3,7 @@
  * client key, and complete the 3DS page with an OTP. For scripts and tests; a merchant backend never
  * sees card numbers.
  */
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import { tryCatchTask, type TaskEither } from './either';
 
 export interface CardDetails {
   readonly card_number: string;
@@ -15,8 +15,8 @@ export interface CardDetails {
 const failure = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** `GET /v2/token`: a single-use `token_id` for the card (expiry 12/2030 and CVV 123 by default). */
-export const cardToken = (baseUrl: string, card: CardDetails | string, clientKey = 'SB-Mid-client-SIMULATOR'): TE.TaskEither<string, string> =>
-  TE.tryCatch(async () => {
+export const cardToken = (baseUrl: string, card: CardDetails | string, clientKey = 'SB-Mid-client-SIMULATOR'): TaskEither<string, string> =>
+  tryCatchTask(async () => {
     const c = typeof card === 'string' ? { card_number: card } : card;
     const q = new URLSearchParams({
       card_number: c.card_number,
@@ -32,8 +32,8 @@ export const cardToken = (baseUrl: string, card: CardDetails | string, clientKey
   }, failure);
 
 /** POSTs the OTP to a charge's `redirect_url` (sandbox OTP 112233); resolves to the transaction_status the page reports. */
-export const completeThreeDs = (redirectUrl: string, otp = '112233'): TE.TaskEither<string, string> =>
-  TE.tryCatch(async () => {
+export const completeThreeDs = (redirectUrl: string, otp = '112233'): TaskEither<string, string> =>
+  tryCatchTask(async () => {
     const res = await fetch(redirectUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },

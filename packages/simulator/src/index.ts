@@ -5,27 +5,16 @@
  */
 export { startSimulator } from './server';
 export type { RunningSimulator, StartSimulatorOptions } from './server';
-export {
-  createSimulation,
-  errorReply,
-  notificationStatusCode,
-  retriesAfter,
-  settlementAfter,
-  statusAnswerCode,
-  RETRY_SCHEDULE_MS,
-} from './model';
-export type {
-  ApiReply,
-  Delivery,
-  DeliveryRecord,
-  DeliveryResult,
-  SimRefund,
-  SimTransaction,
-  SimTruth,
-  Simulation,
-  SimulationOptions,
-  ThreeDsView,
-} from './model';
+export { createSimulation } from './simulation';
+export type { Simulation, SimulationOptions } from './simulation';
+export { errorReply } from './replies';
+export type { ApiReply, Json } from './replies';
+export { notificationStatusCode, statusAnswerCode } from './statement';
+export type { SimTruth } from './statement';
+export { settlementAfter } from './clock';
+export { retriesAfter, RETRY_SCHEDULE_MS } from './deliveries';
+export type { Delivery, DeliveryRecord, DeliveryResult, SimRefund, SimTransaction } from './state';
+export type { ThreeDsView } from './requests';
 export { cardToken, completeThreeDs } from './customer';
 export type { CardDetails } from './customer';
 export { route } from './routes';
@@ -34,3 +23,7 @@ export { SANDBOX_OTP, TEST_CARDS, cardFor, luhnValid, maskCard, normalizeCardNum
 export type { CardBrand, CardOutcome, TestCard } from './cards';
 export { CHAOS_KINDS, createRng, parseChaos } from './chaos';
 export type { ChaosKind, Rng } from './chaos';
+export { FRAUD_STATUSES, TRANSACTION_STATUSES } from './status';
+export type { FraudStatus, TransactionStatus } from './status';
+export type { Money } from './money';
+export type { Either, Left, Right, TaskEither } from './either';

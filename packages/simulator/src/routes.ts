@@ -3,7 +3,9 @@
  * Midtrans' paths, Basic auth, JSON bodies and Midtrans-shaped errors for anything unsupported.
  * No node:http here; the server feeds it and the tests may call it directly.
  */
-import { errorReply, type ApiReply, type Json, type Simulation, type ThreeDsView } from './model';
+import { errorReply, type ApiReply, type Json } from './replies';
+import type { ThreeDsView } from './requests';
+import type { Simulation } from './simulation';
 
 // -------------------------------------------------------------------------------------------------
 // model

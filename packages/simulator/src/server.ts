@@ -5,7 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSimulation, type Delivery, type DeliveryRecord, type DeliveryResult, type SimTruth, type Simulation, type SimulationOptions } from './model';
+import { createSimulation, type Simulation, type SimulationOptions } from './simulation';
+import type { SimTruth } from './statement';
+import type { Delivery, DeliveryRecord, DeliveryResult } from './state';
 import { bodyTooLarge, route, type SimResponse } from './routes';
 import type { ChaosKind } from './chaos';
 

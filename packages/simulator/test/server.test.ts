@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { verifySignature } from '@paystate/adapters';
 import { cardToken, completeThreeDs, startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../src/index';
-import { simulatorCommand } from '../../cli/src/simulator';
 import { basicAuth, call, CARDS, chargeBody, KEY, MINUTE, START, startReceiver, tokenQuery, type Receiver } from './support';
 
 const running: (RunningSimulator | Receiver)[] = [];
@@ -293,54 +290,5 @@ describe('simulator over HTTP: control endpoints', () => {
     expect((await call(s.url, 'POST', '/_sim/reset')).status).toBe(200);
     expect((await call(s.url, 'GET', '/_sim/transactions/c-1')).status).toBe(404);
     expect((await call(s.url, 'GET', '/_sim/notifications')).body).toEqual({ deliveries: [] });
-  });
-});
-
-describe('paystate simulator (the command)', () => {
-  it('prints where it listens and serves until stopped', async () => {
-    const out: string[] = [];
-    const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), readStdin: () => '', env: {} };
-    let seen: number | undefined;
-    const result = await simulatorCommand(async (r) => {
-      seen = (await fetch(`${r.url}/v2/x/status`, { headers: { authorization: basicAuth('SB-Mid-server-TEST') } })).status;
-    })(['--port', '0', '--seed', '3', '--chaos', 'drop,delay'], io);
-    expect(result).toEqual(E.right(0));
-    expect(out[0]).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
-    expect(seen).toBe(200);
-  });
-
-  it('rejects bad options', async () => {
-    const io = { stdout: () => undefined, stderr: () => undefined, readStdin: () => '', env: {} };
-    const never = async () => undefined;
-    for (const argv of [['--port', 'x'], ['--chaos', 'explode'], ['--notify-url', 'ftp://x'], ['--seed', '-1'], ['extra']]) {
-      const r = await simulatorCommand(never)(argv, io);
-      expect(E.isLeft(r)).toBe(true);
-    }
-  });
-
-  it('runs as a real process: `paystate simulator --port 0`', async () => {
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin', 'dev.cjs'), 'simulator', '--port', '0', '--server-key', KEY], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        const timer = setTimeout(() => reject(new Error(`no "listening on" line within 20 s: ${text}`)), 20_000);
-        child.stdout.on('data', (c: Buffer) => {
-          text += c.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-          if (m !== null) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${text}`)));
-      });
-      expect((await call(url, 'GET', '/v2/none/status')).body['status_code']).toBe('404');
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
   });
 });
