@@ -48,7 +48,7 @@ export type {
 export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
 export { decide, evolve, step, replay } from './fold';
-export type { Decision, Effect, Recorded, ReasonCode } from './fold';
+export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
 export { createLedger } from './ledger';
 export type { Ledger, LedgerEntry } from './ledger';
 

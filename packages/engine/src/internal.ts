@@ -32,4 +32,3 @@ export {
   actionsAt,
 } from './compiled';
 export type { TxNode, FraudNode, Pair, Lookup, PathFinder } from './compiled';
-export { makeDecide } from './fold';
