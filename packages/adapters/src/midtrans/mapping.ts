@@ -10,7 +10,7 @@ import type { ActionName } from '@paystate/engine';
 import { amountMinor, fromUnits, parseAmount } from '@paystate/engine';
 import type { Money } from '@paystate/engine';
 import { OBSERVATION_KINDS } from '@paystate/engine';
-import type { ActionRequest, ObservationAnswer as Answer, ApiError, Invalid, Observation, ObservationKind, RefundEntry, StatusReport } from '@paystate/engine';
+import type { ActionRequest, Reply, ApiError, Invalid, Observation, ObservationKind, RefundEntry, StatusReport } from '@paystate/engine';
 import { isTransactionStatus } from '@paystate/engine';
 import {
   Callback3dsBody,
@@ -221,7 +221,7 @@ const toApiError = (b: ErrorBody): ApiError => {
 };
 
 interface ReadAnswer {
-  readonly answer: Answer;
+  readonly answer: Reply;
   /** The order the body names: its `order_id` (success), or one an error body happens to carry. */
   readonly orderId?: string;
 }
