@@ -38,8 +38,6 @@ export {
   createPaystate,
   createIngestor,
   subscribe,
-  businessChanges,
-  BUSINESS_CHANGES,
   createPaymentsProjection,
   rebuildPayments,
   fingerprintOf,
@@ -57,7 +55,6 @@ export type {
   RawObservation,
   StoredObservation,
   BusinessChange,
-  BusinessChangeKind,
   SubscribeOptions,
   Subscription,
   PaymentsProjection,
@@ -65,8 +62,8 @@ export type {
 } from './ingest/index';
 
 // replay
-export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay/index';
-export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';
+export { readReplayInput, replayLines, renderTable, eventEntry } from './replay/index';
+export type { ReplayReport, ReplayEvent } from './replay/index';
 
 // the webhook on node:http
 export {

@@ -1,6 +1,7 @@
 /**
  * @paystate/engine — the pure heart of paystate: the Midtrans status machines, the classifying
- * fold, business answers and the deadline planner. No I/O, no clock.
+ * fold, business answers and changes, the payment summary and the deadline planner. No I/O, no
+ * clock.
  */
 
 // vocabulary
@@ -68,6 +69,10 @@ export {
   answersFor,
 } from './answers';
 export type { Answer, PaymentAnswers } from './answers';
+export { businessChanges, BUSINESS_CHANGES } from './businessChanges';
+export type { BusinessChangeKind } from './businessChanges';
+export { summarizeOrder } from './orderSummary';
+export type { OrderSummary, AttemptSummary } from './orderSummary';
 export { planDeadlines, parseMidtransTime, formatMidtransTime, DEADLINE_KINDS } from './deadlines';
 export type { Deadline, DeadlineKind } from './deadlines';
 
