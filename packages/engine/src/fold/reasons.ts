@@ -106,4 +106,36 @@ export type Reason =
     };
 
 /** Machine-readable reason of a decision; `reason` says the same for people. */
-export type ReasonCode = Reason['code'];
+export type ReasonCode =
+  | 'stream_opened'
+  | 'attempt_opened'
+  | 'retry_opened'
+  | 'transition'
+  | 'same_state'
+  | 'behind_current'
+  | 'no_legal_path'
+  | 'not_authoritative'
+  | 'charge_refused'
+  | 'status_error'
+  | 'action_refused'
+  | 'action_declined'
+  | 'action_not_allowed'
+  | 'unexpected_action_result'
+  | 'refund_key_reused'
+  | 'refund_exceeds_remaining'
+  | 'capture_exceeds_authorized'
+  | 'inconsistent_amounts'
+  | 'active_attempt'
+  | 'deadline_passed'
+  | 'deadline_moot'
+  | 'invalid_input'
+  | 'unknown_order'
+  | 'no_order'
+  | 'unknown_transaction'
+  | 'amount_mismatch'
+  | 'status_code_mismatch';
+
+// Every code has the details of at least one reason, and no reason has a code not listed above.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type EveryCodeHasDetails = Holds<Same<ReasonCode, Reason['code']>>;
