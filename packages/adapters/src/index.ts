@@ -27,8 +27,6 @@ export {
   createPaystate,
   createIngestor,
   subscribe,
-  businessChanges,
-  BUSINESS_CHANGES,
   createPaymentsProjection,
   rebuildPayments,
   fingerprintOf,
@@ -46,7 +44,6 @@ export type {
   RawObservation,
   StoredObservation,
   BusinessChange,
-  BusinessChangeKind,
   SubscribeOptions,
   Subscription,
   PaymentsProjection,
@@ -111,5 +108,5 @@ export type { Reconciler, ReconcilerOptions, ReconcileReport } from './reconcile
 // Replay: a recorded history through the engine, as a table
 // -------------------------------------------------------------------------------------------------
 
-export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay/index';
-export type { ReplayReport, ReplayEvent, OrderSummary } from './replay/index';
+export { readReplayInput, replayLines, renderTable, eventEntry } from './replay/index';
+export type { ReplayReport, ReplayEvent } from './replay/index';

@@ -5,9 +5,9 @@
  * its `events`, in replay's event shape.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { answersFor, formatAmount, type Decision, type OrderState } from '@paystate/engine';
+import { answersFor, formatAmount, summarizeOrder, type Decision, type OrderState, type OrderSummary } from '@paystate/engine';
 import { createPaystate, foldStream, streamIdOf, type StoredObservation } from '@paystate/adapters';
-import { eventEntry, summarizeOrder, type OrderSummary, type ReplayEvent } from '@paystate/adapters';
+import { eventEntry, type ReplayEvent } from '@paystate/adapters';
 import { formatStoreError, type EventStore, type StoredEvent, type StoredRejection, type StoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
 import type { Io } from './io';

@@ -59,10 +59,13 @@ export const needsReview = (o: OrderState | undefined): Answer<boolean> => {
     : answer(false, `${a.status}${a.fraud !== null ? `/${a.fraud}` : ''} needs no review`);
 };
 
-/** The actions the machine allows now. */
+/** The actions the machine allows on this attempt now. */
+export const attemptActions = (a: AttemptState): readonly ActionName[] => actionsAt(a.pair);
+
+/** The actions the machine allows now, on the order's latest attempt. */
 export const allowedActions = (o: OrderState | undefined): readonly ActionName[] => {
   const a = latestAttempt(o);
-  return a === undefined ? [] : actionsAt(a.pair);
+  return a === undefined ? [] : attemptActions(a);
 };
 
 /** Can be cancelled: pending, authorize or capture (never after settlement). */

@@ -141,9 +141,6 @@ export const pairSteps = (from: Pair): Pair[] => {
 /** The pair graph's adjacency, computed once. */
 export const PAIR_STEPS: readonly (readonly Pair[])[] = Array.from({ length: PAIR_COUNT }, (_, p) => pairSteps(p));
 
-/** Shortest legal path `from → to` (the pairs after `from`, ending with `to`); [] when equal; undefined when unreachable. */
-export type PathFinder = (from: Pair, to: Pair) => readonly Pair[] | undefined;
-
 const bfs = (from: Pair): (readonly Pair[] | undefined)[] => {
   const paths: (readonly Pair[] | undefined)[] = new Array(PAIR_COUNT).fill(undefined);
   paths[from] = [];
@@ -161,8 +158,11 @@ const bfs = (from: Pair): (readonly Pair[] | undefined)[] => {
 
 const REACH: readonly (readonly Pair[] | undefined)[] = Array.from({ length: PAIR_COUNT }, (_, from) => bfs(from)).flat();
 
-/** The compiled path finder: one array read. */
-export const compiledPath: PathFinder = (from, to) => REACH[from * PAIR_COUNT + to];
+/**
+ * Shortest legal path `from → to` (the pairs after `from`, ending with `to`); [] when equal;
+ * undefined when unreachable. Compiled: one array read.
+ */
+export const compiledPath = (from: Pair, to: Pair): readonly Pair[] | undefined => REACH[from * PAIR_COUNT + to];
 
 const SELF_LOOPS: ReadonlySet<TxNode> = new Set(TX_NODES.filter((tx) => nextTransaction(tx, { type: tx as TransactionStatus, fraud: START }) === tx));
 

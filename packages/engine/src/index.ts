@@ -1,6 +1,7 @@
 /**
  * @paystate/engine — the pure heart of paystate: the Midtrans status machines, the classifying
- * fold, business answers and the deadline planner. No I/O, no clock.
+ * fold, business answers and changes, the payment summary and the deadline planner. No I/O, no
+ * clock.
  */
 
 // vocabulary
@@ -33,7 +34,7 @@ export type {
   Observation,
   StatusReport,
   ApiError,
-  Answer as ObservationAnswer,
+  Reply,
   RefundEntry,
   ChargeRequest,
   ChargeResponse,
@@ -48,7 +49,7 @@ export type {
 export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
 export { decide, evolve, step, replay } from './fold';
-export type { Decision, Effect, Recorded, ReasonCode } from './fold';
+export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
 export { createLedger } from './ledger';
 export type { Ledger, LedgerEntry } from './ledger';
 
@@ -62,11 +63,16 @@ export {
   refundableRemaining,
   needsReconciliation,
   allowedActions,
+  attemptActions,
   nextDeadlines,
   openFlags,
   answersFor,
 } from './answers';
 export type { Answer, PaymentAnswers } from './answers';
+export { businessChanges, BUSINESS_CHANGES } from './businessChanges';
+export type { BusinessChangeKind } from './businessChanges';
+export { summarizeOrder } from './orderSummary';
+export type { OrderSummary, AttemptSummary } from './orderSummary';
 export { planDeadlines, parseMidtransTime, formatMidtransTime, DEADLINE_KINDS } from './deadlines';
 export type { Deadline, DeadlineKind } from './deadlines';
 

@@ -1,6 +1,6 @@
 /**
  * @paystate/engine/internal — the compiled-lookup kit behind the fold: pair encodings, the lookups
- * compiled from the machines, path finders and event keys. For paystate's own tools and tests
+ * compiled from the machines, the compiled path and event keys. For paystate's own tools and tests
  * (the benchmarks, the second implementation); not part of the public API, and it changes
  * without notice between releases.
  */
@@ -31,5 +31,4 @@ export {
   isTerminalPair,
   actionsAt,
 } from './compiled';
-export type { TxNode, FraudNode, Pair, Lookup, PathFinder } from './compiled';
-export { makeDecide } from './fold';
+export type { TxNode, FraudNode, Pair, Lookup } from './compiled';

@@ -2,11 +2,11 @@
  * Many orders folded in memory: routes each observation to its stream (by order_id, or by a
  * transaction_id it already knows) and keeps every decision. The order-level fold stays pure.
  */
-import { decide as defaultDecide, evolve, type Decision, type Recorded } from './fold';
+import { decide as defaultDecide, evolve, type DecidedObservation, type Decision } from './fold';
 import { transactionIdOf, type Observation } from './observation';
 import type { OrderState } from './state';
 
-export interface LedgerEntry extends Recorded {
+export interface LedgerEntry extends DecidedObservation {
   /** The order's state after this observation (undefined if the order is unknown). */
   readonly state: OrderState | undefined;
 }

@@ -52,7 +52,8 @@ export interface ApiError {
   readonly message?: string;
 }
 
-export type Answer = { readonly report: StatusReport } | { readonly error: ApiError };
+/** Midtrans' reply to a request (an observation's `answer`): the state it reports, or an error. */
+export type Reply = { readonly report: StatusReport } | { readonly error: ApiError };
 
 interface Base {
   /** The stream: the merchant's order_id. Absent only when the order is known by transaction_id alone. */
@@ -68,7 +69,7 @@ export interface ChargeRequest extends Base {
 
 export interface ChargeResponse extends Base {
   readonly kind: 'charge_response';
-  readonly answer: Answer;
+  readonly answer: Reply;
 }
 
 /** A notification whose signature the adapter has verified. */
@@ -82,7 +83,7 @@ export interface StatusResponse extends Base {
   readonly kind: 'status_response';
   /** The id in `GET /v2/{id}/status`: an order_id or a transaction_id. */
   readonly targetId?: string;
-  readonly answer: Answer;
+  readonly answer: Reply;
 }
 
 export interface ActionRequest {
@@ -97,7 +98,7 @@ export interface ActionResponse extends Base {
   /** The id the request addressed (`/v2/{id}/...`, or the capture body's transaction_id): an order_id or a transaction_id. */
   readonly targetId?: string;
   readonly request: ActionRequest;
-  readonly answer: Answer;
+  readonly answer: Reply;
 }
 
 /** The browser's 3DS callback: recorded, never authoritative. */
@@ -138,8 +139,8 @@ export type Observation =
   | DeadlinePassed
   | Invalid;
 
-export const reportOf = (a: Answer): StatusReport | undefined => ('report' in a ? a.report : undefined);
-export const errorOf = (a: Answer): ApiError | undefined => ('error' in a ? a.error : undefined);
+export const reportOf = (a: Reply): StatusReport | undefined => ('report' in a ? a.report : undefined);
+export const errorOf = (a: Reply): ApiError | undefined => ('error' in a ? a.error : undefined);
 
 /** The transaction_id an observation names, if any. */
 export const transactionIdOf = (o: Observation): string | undefined => {

@@ -1,4 +1,4 @@
-import { allowedActions, answersFor, canCancel, canRefund, canShip, formatMidtransTime, isPaid, needsReconciliation, needsReview, parseMidtransTime, planDeadlines, refundableRemaining } from '../src/index';
+import { allowedActions, answersFor, attemptActions, canCancel, canRefund, canShip, formatMidtransTime, isPaid, needsReconciliation, needsReview, parseMidtransTime, planDeadlines, refundableRemaining } from '../src/index';
 import { foldAll, paymentFixture } from '../src/testing/index';
 
 const pay = paymentFixture({ orderId: 'o', transactionId: 't', gross: 145_000_00, transactionTime: '2024-05-14 10:15:20' });
@@ -29,6 +29,17 @@ describe('business answers (DOMAIN §7)', () => {
     expect(needsReview(foldAll([pay.charged('capture', 'challenge')])).value).toBe(true);
     expect(needsReview(settled).value).toBe(false);
     expect(allowedActions(foldAll([pay.charged('capture', 'challenge')]))).toEqual(['approve', 'cancel', 'deny']);
+  });
+
+  test('attempt actions: what the machine allows on one attempt; the latest one is the order\'s', () => {
+    const first = paymentFixture({ orderId: 'r', transactionId: 't1', gross: 100_00 });
+    const retry = paymentFixture({ orderId: 'r', transactionId: 't2', gross: 100_00 });
+    const o = foldAll([first.requested(), first.charged('deny'), retry.charged('capture', 'challenge')]);
+    const [denied, challenged] = o?.attempts ?? [];
+    expect(attemptActions(denied!)).toEqual([]);
+    expect(attemptActions(challenged!)).toEqual(['approve', 'cancel', 'deny']);
+    expect(allowedActions(o)).toEqual(attemptActions(challenged!));
+    expect(attemptActions(settled!.attempts[0]!)).toEqual(['direct_refund', 'refund']);
   });
 
   test('can cancel before settlement, never after', () => {

@@ -1,19 +1,27 @@
 /**
- * Fold benchmark: the engine's compiled fold, the same fold asking xstate's pure `transition`
- * for each step, and a hand-written switch reducer, over one workload in one process.
+ * Fold benchmark: the engine's compiled fold, the same decisions walked through xstate's pure
+ * `transition` step by step, and a hand-written switch reducer, over one workload in one process.
  */
 import { transition } from 'xstate';
-import { compiledPath, fraudOf, makeDecide, pairOf, txOf, type FraudNode, type PathFinder, type TxNode } from '@paystate/engine/internal';
-import { createLedger, fraudStatusMachine, transactionStatusMachine, START, type Observation } from '@paystate/engine';
+import { compiledPath, fraudOf, pairOf, START_PAIR, txOf, type FraudNode, type Pair, type TxNode } from '@paystate/engine/internal';
+import {
+  createLedger,
+  fraudStatusMachine,
+  reportOf,
+  transactionStatusMachine,
+  START,
+  type Decision,
+  type Observation,
+  type OrderState,
+  type StatusReport,
+} from '@paystate/engine';
 
 /**
- * The naive way to use the machines in a fold: for every question the fold asks ("can the attempt
- * go from here to the observed state?"), resolve a snapshot of each machine from the state value
- * and ask xstate's pure `transition` what the observed status does. A single step comes from
- * xstate; a multi-step path (inferred states) falls back to the compiled table, so both folds
- * decide identically and only the cost of asking xstate differs.
+ * One step of an attempt's (transaction_status, fraud_status) pair asked of xstate, the naive way:
+ * a snapshot of each machine is resolved from the state value and xstate's pure `transition` is
+ * called with the observed status. The pair xstate reaches.
  */
-export const xstatePath: PathFinder = (from, to) => {
+export const xstateStep = (from: Pair, to: Pair): Pair => {
   const tx = txOf(from);
   const fraud = fraudOf(from);
   const toTx = txOf(to);
@@ -26,10 +34,51 @@ export const xstatePath: PathFinder = (from, to) => {
     const [next] = transition(fraudStatusMachine, fraudSnapshot, { type: toFraud, leavingPending: tx === 'pending' && toTx !== 'pending' });
     afterFraud = next.value as FraudNode;
   }
-  if (from === to) return [];
-  const nextTx = toTx === tx ? tx : (afterTx.value as TxNode);
-  if (pairOf(nextTx, afterFraud) === to && (tx === 'start' || nextTx === tx || afterFraud === fraud || tx === 'pending')) return [to];
-  return compiledPath(from, to);
+  return pairOf(afterTx.value as TxNode, afterFraud);
+};
+
+/** The report an observation states, if any. */
+const reportIn = (o: Observation): StatusReport | undefined => {
+  switch (o.kind) {
+    case 'notification':
+      return o.report;
+    case 'charge_response':
+    case 'status_response':
+    case 'action_response':
+      return reportOf(o.answer);
+    default:
+      return undefined;
+  }
+};
+
+/** What the xstate fold counts when xstate and the engine's decision part ways (the run then fails on the checksum). */
+export const XSTATE_DISAGREES = 'xstate_disagrees';
+
+/**
+ * Walks one decision through xstate. A decision that moves an attempt is walked step by step along
+ * its path, and xstate must reach every step; any other observation that states an attempt's state
+ * asks xstate once what that status does from where the attempt is. The outcome, or
+ * `XSTATE_DISAGREES`.
+ */
+export const throughXstate = (before: OrderState | undefined, o: Observation, d: Decision): string => {
+  const tid = d.transactionId;
+  const attempt = tid === undefined ? undefined : before?.attempts.find((a) => a.transactionId === tid);
+  const from = attempt?.pair ?? START_PAIR;
+  const moved = d.effect?.attempt;
+  if (moved !== undefined) {
+    // an unchanged pair is a self-loop (a further partial refund or chargeback)
+    const steps = moved.pair === from ? [from] : compiledPath(from, moved.pair);
+    if (steps === undefined) return XSTATE_DISAGREES;
+    let at = from;
+    for (const step of steps) {
+      if (xstateStep(at, step) !== step) return XSTATE_DISAGREES;
+      at = step;
+    }
+    return d.outcome;
+  }
+  const report = reportIn(o);
+  if (report !== undefined) xstateStep(from, pairOf(report.status, report.fraud ?? attempt?.fraud ?? null));
+  return d.outcome;
 };
 
 export interface FoldRun {
@@ -62,7 +111,12 @@ export const runCompiledFold = (events: readonly Observation[]): FoldRun => {
   return timeFold(events, (o) => ledger.observe(o).decision.outcome);
 };
 
+/** The engine's decisions, each walked through xstate (see `throughXstate`). */
 export const runXstateFold = (events: readonly Observation[]): FoldRun => {
-  const ledger = createLedger(makeDecide(xstatePath));
-  return timeFold(events, (o) => ledger.observe(o).decision.outcome);
+  const ledger = createLedger();
+  return timeFold(events, (o) => {
+    const orderId = ledger.resolve(o);
+    const before = orderId === undefined ? undefined : ledger.order(orderId);
+    return throughXstate(before, o, ledger.observe(o).decision);
+  });
 };

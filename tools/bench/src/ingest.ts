@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import { createLedger, type Observation } from '@paystate/engine';
 import { parseReplayLine, signNotification } from '@paystate/adapters';
 import { collectGarbage } from './fold';
-import type { BenchSection } from './sections';
+import type { BenchSection } from './benchSection';
 
 const KEY = 'SB-Mid-server-BENCH';
 

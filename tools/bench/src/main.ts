@@ -9,7 +9,8 @@
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SECTIONS, type BenchContext } from './sections';
+import type { BenchContext } from './benchSection';
+import { SECTIONS } from './sections';
 
 type Results = Record<string, number | string>;
 

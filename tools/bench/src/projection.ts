@@ -12,7 +12,7 @@ import { OBSERVATION_EVENT, rebuildPayments, streamIdOf, type RawObservation, ty
 import { toObservation } from '@paystate/adapters';
 import { formatStoreError, type AppendOp, type EventStore } from '@paystate/adapters';
 import { getSqliteEventStore } from '@paystate/adapters/sqlite';
-import type { BenchSection } from './sections';
+import type { BenchSection } from './benchSection';
 
 const SERVER_KEY = 'SB-Mid-server-BENCH';
 const BATCH_SIZE = 500;

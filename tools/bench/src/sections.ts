@@ -5,19 +5,7 @@ import { foldWorkload } from './workload';
 import { projectionSection } from './projection';
 import { webhookSection } from './webhook';
 import { ingestSection } from './ingest';
-
-export interface BenchContext {
-  readonly quick: boolean;
-  /** Overrides a section's default workload size. */
-  readonly events: number | undefined;
-  readonly log: (line: string) => void;
-}
-
-export interface BenchSection {
-  readonly name: string;
-  readonly title: string;
-  run(ctx: BenchContext): Promise<Record<string, number>>;
-}
+import type { BenchSection } from './benchSection';
 
 const best = (runs: readonly FoldRun[]): FoldRun => runs.reduce((a, b) => (b.eps > a.eps ? b : a));
 

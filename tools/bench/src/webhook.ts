@@ -17,7 +17,7 @@ import { paystateArgv, spawnListening, stopProcess, type ServeProcess } from '..
 import { formatStoreError } from '@paystate/adapters';
 import { openStore } from '../../../packages/cli/src/storeUrl';
 import { collectGarbage } from './fold';
-import type { BenchContext, BenchSection } from './sections';
+import type { BenchContext, BenchSection } from './benchSection';
 
 const SERVER_KEY = 'SB-Mid-server-BENCH';
 const CONCURRENCY = 16;

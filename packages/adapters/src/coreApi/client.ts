@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { actionsAt } from '@paystate/engine/internal';
-import { canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining, RETRYABLE_ENDINGS, type ActionName, type AttemptState, type OrderState } from '@paystate/engine';
+import { attemptActions, canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining, RETRYABLE_ENDINGS, type ActionName, type AttemptState, type OrderState } from '@paystate/engine';
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';
@@ -234,7 +233,7 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
   };
 
   const allowed = (action: ActionName, attempt: AttemptState): Checked<void> => {
-    const now = actionsAt(attempt.pair);
+    const now = attemptActions(attempt);
     return now.includes(action)
       ? E.right(undefined)
       : E.left(

@@ -2,8 +2,6 @@ export { createIngestor, fingerprintOf, foldStream, streamIdOf, orderIdOfStream,
 export type { Ingestor, IngestorOptions, IngestOptions, IngestResult, IngestError, RawObservation, StoredObservation } from './ingest';
 export { createGroupCommit } from './groupCommit';
 export type { GroupCommit } from './groupCommit';
-export { businessChanges, BUSINESS_CHANGES } from './changes';
-export type { BusinessChangeKind } from './changes';
 export { subscribe } from './subscription';
 export type { BusinessChange, SubscribeOptions, Subscription } from './subscription';
 export { createPaymentsProjection, rebuildPayments, paymentRow } from './projection';

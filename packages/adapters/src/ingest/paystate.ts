@@ -4,12 +4,11 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { answersFor, type Observation, type OrderState, type PaymentAnswers } from '@paystate/engine';
+import { answersFor, summarizeOrder, type Observation, type OrderState, type OrderSummary, type PaymentAnswers } from '@paystate/engine';
 import { invalidJson } from '../midtrans/index';
 import type { EventStore, StoreError } from '../store/index';
 import { createIngestor, type IngestError, type IngestResult, type Ingestor, type RawObservation } from './ingest';
 import { subscribe, type BusinessChange, type SubscribeOptions, type Subscription } from './subscription';
-import { summarizeOrder, type OrderSummary } from '../replay/index';
 
 export interface Payment {
   readonly orderId: string;

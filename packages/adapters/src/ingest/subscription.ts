@@ -5,9 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { answersFor, type OrderState, type PaymentAnswers } from '@paystate/engine';
+import { answersFor, businessChanges, type BusinessChangeKind, type OrderState, type PaymentAnswers } from '@paystate/engine';
 import type { EventStore, StoredEvent, StoreError } from '../store/index';
-import { businessChanges, type BusinessChangeKind } from './changes';
 import { foldStream, orderIdOfStream, streamIdOf } from './ingest';
 
 export interface BusinessChange {

@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { amountMinor } from '@paystate/engine';
-import type { ObservationAnswer as Answer, ApiError, RefundEntry, StatusReport } from '@paystate/engine';
+import type { Reply, ApiError, RefundEntry, StatusReport } from '@paystate/engine';
 import type { ApiAnswer, ErrorBody, RefundEntryBody, TransactionBody } from './codecs';
 import type { DecodeError } from './decodeError';
 import { amountAt, amountError, fieldAt, nonEmpty, opt, rendered, type Mapped } from './mapped';
@@ -72,7 +72,7 @@ const toApiError = (b: ErrorBody): ApiError => {
 };
 
 export interface ReadAnswer {
-  readonly answer: Answer;
+  readonly answer: Reply;
   /** The order the body names: its `order_id` (success), or one an error body happens to carry. */
   readonly orderId?: string;
 }

@@ -1,2 +1,2 @@
-export { readReplayInput, replayLines, renderTable, summarizeOrder, eventEntry } from './replay';
-export type { InputLine, ReplayInput, ReplayEvent, ReplayReport, ReplayResult, OrderSummary, AttemptSummary } from './replay';
+export { readReplayInput, replayLines, renderTable, eventEntry } from './replay';
+export type { InputLine, ReplayInput, ReplayEvent, ReplayReport, ReplayResult } from './replay';

@@ -3,7 +3,7 @@
  * the code path of `paystate replay` and of the corpus runner.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { allowedActions, createLedger, formatAmount, nextDeadlines, orderView, answersFor, type Decision, type FraudStatus, type Observation, type OrderState, type Outcome, type TransactionStatus } from '@paystate/engine';
+import { createLedger, formatAmount, nextDeadlines, orderView, answersFor, summarizeOrder, type Decision, type FraudStatus, type Observation, type OrderState, type OrderSummary, type Outcome, type TransactionStatus } from '@paystate/engine';
 import { parseReplayLine, toObservation } from '../midtrans/index';
 
 export interface InputLine {
@@ -66,41 +66,10 @@ export interface ReplayEvent {
   readonly fraud_status: FraudStatus | null;
 }
 
-export interface AttemptSummary {
-  readonly transaction_status: TransactionStatus;
-  readonly fraud_status: FraudStatus | null;
-  readonly gross_amount: string;
-  readonly refund_amount: string;
-}
-
-export interface OrderSummary {
-  readonly transaction_status: TransactionStatus | null;
-  readonly fraud_status: FraudStatus | null;
-  readonly attempts: Readonly<Record<string, AttemptSummary>>;
-  readonly flags: readonly string[];
-  readonly allowed_actions: readonly string[];
-}
-
 export interface ReplayReport {
   readonly events: readonly ReplayEvent[];
   readonly orders: Readonly<Record<string, OrderSummary>>;
 }
-
-/** The order's entry of the JSON report. */
-export const summarizeOrder = (o: OrderState): OrderSummary => {
-  const view = orderView(o);
-  return {
-    ...view,
-    attempts: Object.fromEntries(
-      o.attempts.map((a) => [
-        a.transactionId,
-        { transaction_status: a.status, fraud_status: a.fraud, gross_amount: formatAmount(a.grossAmount), refund_amount: formatAmount(a.refunded) },
-      ]),
-    ),
-    flags: [...new Set(o.flags.map((f) => f.flag))],
-    allowed_actions: [...allowedActions(o)],
-  };
-};
 
 /** The report line of one decided observation. */
 export const eventEntry = (index: number, kind: string, d: Decision, state: OrderState | undefined): ReplayEvent => {

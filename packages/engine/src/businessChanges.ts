@@ -2,7 +2,8 @@
  * Business changes: what an order system acts on (ship, stop, refund), derived from an order's
  * state before and after one stream version.
  */
-import { isPaid, latestAttempt, needsReconciliation, needsReview, type OrderState } from '@paystate/engine';
+import { isPaid, needsReconciliation, needsReview } from './answers';
+import { latestAttempt, type OrderState } from './state';
 
 export const BUSINESS_CHANGES = ['paid', 'needs_review', 'cancelled', 'expired', 'denied', 'refunded', 'charged_back', 'needs_reconciliation'] as const;
 export type BusinessChangeKind = (typeof BUSINESS_CHANGES)[number];
