@@ -1,2 +1,2 @@
 /** @paystate/adapters/express — the notification webhook as an Express handler. */
-export { expressWebhook } from './http/frameworks';
+export { expressWebhook } from './http/expressWebhook';

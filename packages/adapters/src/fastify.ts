@@ -1,3 +1,3 @@
 /** @paystate/adapters/fastify — the notification webhook as a Fastify plugin. */
-export { fastifyWebhook } from './http/frameworks';
-export type { FastifyWebhookOptions } from './http/frameworks';
+export { fastifyWebhook } from './http/fastifyWebhook';
+export type { FastifyWebhookOptions } from './http/fastifyWebhook';

@@ -3,6 +3,7 @@
  * stderr and a non-zero exit, never a stack trace.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DIAGRAM_MACHINES, toDot, toMermaid } from '@paystate/engine';
 import * as E from 'fp-ts/lib/Either.js';
 import { readReplayInput, renderTable, replayLines } from '@paystate/adapters';
@@ -21,6 +22,7 @@ export interface Io {
 }
 
 const USAGE = `usage: paystate <command> [options]
+       paystate --version
 
 commands:
   replay [--server-key KEY] [--format table|json] [FILE|-]
@@ -75,12 +77,19 @@ export type Command = (argv: readonly string[], io: Io) => E.Either<UsageError, 
 
 export const COMMANDS: Record<string, Command> = { replay, diagram, demo, serve, ingest: ingestCommand, inspect, simulator };
 
+/** The package's version: src/ (under tsx) and dist/ (published) both sit beside its package.json. */
+export const version = (): string => (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 /** Runs the command line; resolves to the exit code. */
 export const run = async (argv: readonly string[], io: Io): Promise<number> => {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {
