@@ -20,10 +20,14 @@ export interface RunOptions {
 
 const tail = (text: string, lines = 60): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-/** The environment of a scratch project: none of pnpm's or jest's npm_* settings leak into npm. */
+/**
+ * The environment of a scratch project: none of pnpm's or jest's npm_* settings leak into npm, and
+ * no NODE_PATH (pnpm's bin shims point it at the workspace's hoisted packages, where a scratch
+ * project would find better-sqlite3 or tsx it never installed).
+ */
 export const scratchEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|pnpm_|JEST_)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|pnpm_|JEST_|NODE_PATH$)/i.test(k)) env[k] = v;
   return { ...env, npm_config_nodedir: '/usr', npm_config_update_notifier: 'false', ...extra };
 };
 

@@ -152,7 +152,7 @@ describe('an app with the SQLite store, installed from the tarballs', () => {
 describe('a strict TypeScript app type-checks against the published declarations (skipLibCheck off)', () => {
   test.each(['node16', 'bundler'])('under module resolution %s', async (mode) => {
     const dir = await typesApp;
-    await mustRun(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${mode}.json`], { cwd: dir });
+    await mustRun(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${mode}.json`], { cwd: dir, env: scratchEnv() });
   }, 10 * MINUTES);
 });
 
