@@ -30,6 +30,9 @@ const config: Config = {
     project('simulator', 'packages/simulator'),
     project('cli', 'packages/cli'),
     project('bench', 'tools/bench'),
+    // Builds, packs and installs the packages into scratch projects: minutes, not seconds (its
+    // hooks and tests carry their own timeouts).
+    project('packaging', 'tools/packaging'),
   ],
   reporters: ['default', join(__dirname, 'tools', 'jest', 'summaryReporter.cjs')],
   testTimeout: 60_000,
