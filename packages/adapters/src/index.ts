@@ -39,6 +39,8 @@ export type {
   PaystateOptions,
   Payment,
   Ingestor,
+  IngestorOptions,
+  IngestOptions,
   IngestResult,
   IngestError,
   RawObservation,
@@ -64,6 +66,10 @@ export type {
   AppendOp,
   AppendResult,
   ExpectedVersion,
+  ReadAllOptions,
+  ReadRejectionsOptions,
+  Rejection,
+  StreamRead,
 } from './store/index';
 
 // -------------------------------------------------------------------------------------------------
@@ -79,7 +85,7 @@ export {
   renderDecodeError,
   renderDecodeErrors,
 } from './midtrans/index';
-export type { SignatureError, SignedFields, MappingOptions, DecodeError } from './midtrans/index';
+export type { SignatureError, SignatureErrorCode, SignedFields, MappingOptions, DecodeError } from './midtrans/index';
 
 // -------------------------------------------------------------------------------------------------
 // The webhook on node:http (Express and Fastify are entries of their own) and the paystate server
@@ -100,13 +106,29 @@ export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookE
 // -------------------------------------------------------------------------------------------------
 
 export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL } from './coreApi/index';
-export type { CoreApiClient, CoreApiClientOptions, CoreApiError, CoreApiAnswer, CoreApiResult } from './coreApi/index';
+export type {
+  CoreApiClient,
+  CoreApiClientOptions,
+  CoreApiCommonOptions,
+  CoreApiError,
+  CoreApiAnswer,
+  CoreApiResult,
+  CoreApiCall,
+  CaptureOptions,
+  RefundOptions,
+  BadResponse,
+  CoreApiStoreError,
+  MidtransError,
+  NetworkError,
+  RefusedLocally,
+  TimeoutError,
+} from './coreApi/index';
 export { createReconciler } from './reconcile/index';
-export type { Reconciler, ReconcilerOptions, ReconcileReport } from './reconcile/index';
+export type { Reconciler, ReconcilerOptions, ReconcileReport, ReconcileCheck } from './reconcile/index';
 
 // -------------------------------------------------------------------------------------------------
 // Replay: a recorded history through the engine, as a table
 // -------------------------------------------------------------------------------------------------
 
 export { readReplayInput, replayLines, renderTable, eventEntry } from './replay/index';
-export type { ReplayReport, ReplayEvent } from './replay/index';
+export type { ReplayReport, ReplayEvent, ReplayInput, ReplayResult, InputLine } from './replay/index';

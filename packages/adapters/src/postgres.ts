@@ -12,3 +12,4 @@ export type { PostgresEventStoreOptions } from './store/postgresEventStore';
 
 /** Connects (creating and migrating the schema if needed), or rejects with a PaystateError; `getPostgresEventStore` returns a TaskEither instead. */
 export const openPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => settle(getPostgresEventStore(options));
+export type { EventStore, StoreError } from './store/eventStore';

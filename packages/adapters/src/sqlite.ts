@@ -11,3 +11,4 @@ export type { SqliteEventStoreOptions } from './store/sqliteEventStore';
 
 /** Opens (creating and migrating if needed) the store, or throws a PaystateError; `getSqliteEventStore` returns an Either instead. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => rightOrThrow(getSqliteEventStore(options));
+export type { EventStore, StoreError } from './store/eventStore';

@@ -13,3 +13,6 @@ export {
   LEGAL_HISTORY,
 } from './midtrans/fixtures';
 export type { CardOrder, NotifiedStatus } from './midtrans/fixtures';
+export type { NotificationPayload } from './midtrans/fixtures';
+export type { ContractOptions, StoreUnderTest } from './store/eventStore.contract';
+export type { RawObservation } from './ingest/index';

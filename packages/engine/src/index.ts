@@ -45,9 +45,12 @@ export type {
   Callback3ds,
   DeadlinePassed,
   Invalid,
+  ObservationBase,
 } from './observation';
 export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
+/** The in-memory encoding of an attempt's (transaction_status, fraud_status) pair; never stored. */
+export type { Pair } from './compiled';
 export { decide, evolve, step, replay } from './fold';
 export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
 export { createLedger } from './ledger';

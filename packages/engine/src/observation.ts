@@ -55,31 +55,32 @@ export interface ApiError {
 /** Midtrans' reply to a request (an observation's `answer`): the state it reports, or an error. */
 export type Reply = { readonly report: StatusReport } | { readonly error: ApiError };
 
-interface Base {
+/** What every observation carries. */
+export interface ObservationBase {
   /** The stream: the merchant's order_id. Absent only when the order is known by transaction_id alone. */
   readonly orderId?: string;
   readonly receivedAt?: string;
 }
 
-export interface ChargeRequest extends Base {
+export interface ChargeRequest extends ObservationBase {
   readonly kind: 'charge_request';
   readonly orderId: string;
   readonly grossAmount: Money;
 }
 
-export interface ChargeResponse extends Base {
+export interface ChargeResponse extends ObservationBase {
   readonly kind: 'charge_response';
   readonly answer: Reply;
 }
 
 /** A notification whose signature the adapter has verified. */
-export interface Notification extends Base {
+export interface Notification extends ObservationBase {
   readonly kind: 'notification';
   readonly orderId: string;
   readonly report: StatusReport;
 }
 
-export interface StatusResponse extends Base {
+export interface StatusResponse extends ObservationBase {
   readonly kind: 'status_response';
   /** The id in `GET /v2/{id}/status`: an order_id or a transaction_id. */
   readonly targetId?: string;
@@ -92,7 +93,7 @@ export interface ActionRequest {
   readonly refundKey?: string;
 }
 
-export interface ActionResponse extends Base {
+export interface ActionResponse extends ObservationBase {
   readonly kind: 'action_response';
   readonly action: ActionName;
   /** The id the request addressed (`/v2/{id}/...`, or the capture body's transaction_id): an order_id or a transaction_id. */
@@ -102,14 +103,14 @@ export interface ActionResponse extends Base {
 }
 
 /** The browser's 3DS callback: recorded, never authoritative. */
-export interface Callback3ds extends Base {
+export interface Callback3ds extends ObservationBase {
   readonly kind: 'callback_3ds';
   readonly transactionId?: string;
   readonly status?: TransactionStatus;
 }
 
 /** The host's clock reached a deadline the engine planned (DOMAIN §8). */
-export interface DeadlinePassed extends Base {
+export interface DeadlinePassed extends ObservationBase {
   readonly kind: 'deadline_passed';
   readonly orderId: string;
   readonly transactionId?: string;
@@ -118,7 +119,7 @@ export interface DeadlinePassed extends Base {
 }
 
 /** An input the adapters could not trust or read: it is classified `rejected` and nothing else. */
-export interface Invalid extends Base {
+export interface Invalid extends ObservationBase {
   readonly kind: 'invalid';
   /** The kind it claimed to be. */
   readonly received: ObservationKind | 'unknown';

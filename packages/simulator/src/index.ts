@@ -27,3 +27,4 @@ export { FRAUD_STATUSES, TRANSACTION_STATUSES } from './status';
 export type { FraudStatus, TransactionStatus } from './status';
 export type { Money } from './money';
 export type { Either, Left, Right, TaskEither } from './either';
+export type { RouteOptions } from './routes';

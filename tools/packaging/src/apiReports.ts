@@ -26,7 +26,7 @@ export const ROOT = join(__dirname, '..', '..', '..');
 export const API_ENTRIES: Readonly<Record<string, readonly string[]>> = {
   engine: ['index', 'testing'],
   adapters: ['index', 'sqlite', 'postgres', 'express', 'fastify', 'testing'],
-  simulator: ['index'],
+  simulator: ['index', 'cli'],
 };
 
 export interface ReportOutcome {

@@ -22,7 +22,8 @@ export const PRODUCTION_BASE_URL = 'https://api.midtrans.com';
 /** Midtrans' limit on `Idempotency-Key`. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 46;
 
-interface CommonOptions {
+/** Options every Core API client takes, whichever way it authenticates. */
+export interface CoreApiCommonOptions {
   readonly serverKey: string;
   /** Where answers are recorded (and whose engine decides what is allowed). */
   readonly ingestor: Ingestor;
@@ -38,7 +39,7 @@ interface CommonOptions {
   readonly idempotencyKey?: () => string;
 }
 
-export type CoreApiClientOptions = CommonOptions &
+export type CoreApiClientOptions = CoreApiCommonOptions &
   ({ readonly baseUrl: string; readonly environment?: never } | { readonly environment: 'sandbox' | 'production'; readonly baseUrl?: never });
 
 /** A Midtrans answer that is not an error, after it was recorded. */

@@ -39,7 +39,7 @@ export interface FastifyWebhookOptions extends WebhookOptions {
 }
 
 /** The methods the webhook route answers (all but POST with 405). */
-type RouteMethod = 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT';
+export type RouteMethod = 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT';
 
 /** What the plugin uses of a Fastify instance. */
 export interface FastifyWebhookInstance {

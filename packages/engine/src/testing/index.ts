@@ -8,3 +8,20 @@ export { paymentFixture } from './fixtures';
 export type { PaymentFixture, PaymentFixtureOptions, ReportExtras } from './fixtures';
 export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbWildObservation } from './arbitraries';
 export type { AttemptHistory, HistoryState } from './arbitraries';
+
+// The engine's own types these helpers take and give, so a test needs only this entry.
+export type {
+  ActionName,
+  ActionRequest,
+  Decision,
+  Flag,
+  FraudStatus,
+  Money,
+  Observation,
+  OrderState,
+  Outcome,
+  Pair,
+  RefundEntry,
+  StatusReport,
+  TransactionStatus,
+} from '../index';
