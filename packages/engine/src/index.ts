@@ -50,6 +50,8 @@ export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
 export { decide, evolve, step, replay } from './fold';
 export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
+export { encodeDecision, decodeDecision } from './storedDecision';
+export type { StoredDecision, StoredEffect, StoredAttempt } from './storedDecision';
 export { createLedger } from './ledger';
 export type { Ledger, LedgerEntry } from './ledger';
 
