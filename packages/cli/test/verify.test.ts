@@ -3,14 +3,12 @@
  * engine; with one rule changed (a jest mock of the notification decider), exactly the
  * observations that rule decides, each named with its order, place, and old and new decision.
  */
-import BetterSqlite3 from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Decision, Notification, OrderState } from '@paystate/engine';
-import { getSqliteEventStore } from '../../adapters/src/store/sqliteEventStore';
-import { readGoldenRows, type GoldenRow } from '../../adapters/test/ingest/golden/goldenStream';
+import { readGoldenRows, writeGoldenSqlite } from '../../adapters/test/ingest/golden/goldenStream';
 import type { Io } from '../src/io';
 import { run } from '../src/main';
 
@@ -42,13 +40,7 @@ const rows = readGoldenRows('sqlite');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paystate-verify-'));
   const filename = join(dir, 'golden.db');
-  const created = getSqliteEventStore({ filename, writerThread: false });
-  if (E.isLeft(created)) throw new Error(JSON.stringify(created.left));
-  await created.right.close();
-  const db = new BetterSqlite3(filename);
-  const insert = db.prepare('INSERT INTO events (position, stream_id, version, type, data, idempotency_key, recorded_at) VALUES (@position, @stream_id, @version, @type, @data, @idempotency_key, @recorded_at)');
-  db.transaction((rs: readonly GoldenRow[]) => rs.forEach((r) => insert.run(r)))(rows);
-  db.close();
+  await writeGoldenSqlite(filename);
   url = `sqlite:${filename}`;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

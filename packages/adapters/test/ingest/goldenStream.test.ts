@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
-import BetterSqlite3 from 'better-sqlite3';
 import { decide, FLAGS, FRAUD_STATUSES, OUTCOMES, TRANSACTION_STATUSES, type Decision, type Observation, type OrderState } from '@paystate/engine';
 import { foldStream } from '../../src/ingest/ingest';
 import { EVENT_FORMAT_VERSION, readObservation } from '../../src/ingest/storedObservation';
@@ -16,7 +15,7 @@ import { verifyEvents } from '../../src/ingest/verify';
 import type { EventStore, StoredEvent } from '../../src/store/eventStore';
 import { getSqliteEventStore } from '../../src/store/sqliteEventStore';
 import { dropSchema, freshSchema, openPostgres, postgresSkipReason, withAdmin } from '../store/support/postgres';
-import { eventOfRow, readExpected, readGoldenRows, recordsOf, type GoldenRow } from './golden/goldenStream';
+import { eventOfRow, readExpected, readGoldenRows, recordsOf, writeGoldenSqlite } from './golden/goldenStream';
 
 const schemaJson = JSON.parse(readFileSync(resolve(__dirname, '../../../../docs/event.schema.json'), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv({ allErrors: true }).compile(schemaJson);
@@ -42,13 +41,7 @@ describe('the golden stream', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paystate-golden-'));
     try {
       const filename = join(dir, 'golden.db');
-      const created = getSqliteEventStore({ filename, writerThread: false });
-      if (E.isLeft(created)) throw new Error(JSON.stringify(created.left));
-      await created.right.close();
-      const db = new BetterSqlite3(filename);
-      const insert = db.prepare('INSERT INTO events (position, stream_id, version, type, data, idempotency_key, recorded_at) VALUES (@position, @stream_id, @version, @type, @data, @idempotency_key, @recorded_at)');
-      db.transaction((rows: readonly GoldenRow[]) => rows.forEach((r) => insert.run(r)))(readGoldenRows('sqlite'));
-      db.close();
+      await writeGoldenSqlite(filename);
       const store = getSqliteEventStore({ filename, writerThread: false });
       if (E.isLeft(store)) throw new Error(JSON.stringify(store.left));
       const events = await readEverything(store.right);

@@ -6,8 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import * as E from 'fp-ts/lib/Either.js';
 import { answersFor, summarizeOrder, type OrderState } from '@paystate/engine';
 import type { StoredEvent } from '../../../src/store/eventStore';
+import { getSqliteEventStore } from '../../../src/store/sqliteEventStore';
 
 export const GOLDEN_DIR = __dirname;
 
@@ -55,4 +58,20 @@ export const recordsOf = (
     if (s !== undefined) out[id] = record(s);
   }
   return out;
+};
+
+/** Creates a SQLite store at filename (this release's tables) holding the golden SQLite rows as exported. */
+export const writeGoldenSqlite = async (filename: string): Promise<void> => {
+  const created = getSqliteEventStore({ filename, writerThread: false });
+  if (E.isLeft(created)) throw new Error(JSON.stringify(created.left));
+  await created.right.close();
+  const db = new BetterSqlite3(filename);
+  try {
+    const insert = db.prepare(
+      'INSERT INTO events (position, stream_id, version, type, data, idempotency_key, recorded_at) VALUES (@position, @stream_id, @version, @type, @data, @idempotency_key, @recorded_at)',
+    );
+    db.transaction((rows: readonly GoldenRow[]) => rows.forEach((r) => insert.run(r)))(readGoldenRows('sqlite'));
+  } finally {
+    db.close();
+  }
 };
