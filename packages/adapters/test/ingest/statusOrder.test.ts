@@ -8,8 +8,7 @@ import { FRAUD_STATUSES, TRANSACTION_STATUSES } from '@paystate/engine';
 import { pairOf } from '@paystate/engine/internal';
 import { foldStream } from '../../src/ingest/ingest';
 import type { StoredEvent } from '../../src/store/eventStore';
-import { loadCorpus } from '../midtrans/corpus';
-import { eventOfRow, readExpected, readGoldenRows, recordsOf } from './golden/goldenStream';
+import { eventOfRow, goldenCorpus, readExpected, readGoldenRows, recordsOf } from './golden/goldenStream';
 
 const STATUS_MODULE = require.resolve('../../../engine/src/status');
 
@@ -58,7 +57,7 @@ const golden = readGoldenRows('sqlite').map(eventOfRow);
 /** Records every order of the corpus through a build's ingestion service into its in-memory store. */
 const recordCorpus = async (b: Build): Promise<readonly StoredEvent[]> => {
   const store = b.memory.getInMemoryEventStore();
-  for (const scenario of loadCorpus()) {
+  for (const scenario of goldenCorpus()) {
     const ingestor = b.ingest.createIngestor({ store, serverKey: scenario.server_key });
     for (const line of scenario.events) {
       const r = await ingestor.ingest(line)();

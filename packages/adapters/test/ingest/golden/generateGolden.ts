@@ -4,7 +4,7 @@
  *
  *   TSX_TSCONFIG_PATH=tsconfig.json npx tsx packages/adapters/test/ingest/golden/generateGolden.ts
  *
- * It records the sample corpus (corpus/*.json) through the ingestion service into a fresh SQLite
+ * It records the repository's sample corpus (corpus/*.json) through the ingestion service into a fresh SQLite
  * file and a fresh PostgreSQL schema, on fixed clocks, and exports their events tables.
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -18,8 +18,7 @@ import { foldStream } from '../../../src/ingest/ingest';
 import type { EventStore } from '../../../src/store/eventStore';
 import { getPostgresEventStore } from '../../../src/store/postgresEventStore';
 import { getSqliteEventStore } from '../../../src/store/sqliteEventStore';
-import { loadCorpus } from '../../midtrans/corpus';
-import { eventOfRow, GOLDEN_DIR, recordsOf, type GoldenRow } from './goldenStream';
+import { eventOfRow, GOLDEN_DIR, goldenCorpus, recordsOf, type GoldenRow } from './goldenStream';
 
 const postgresUrl = process.env.PAYSTATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,7 +30,7 @@ const tickingClock = (): (() => Date) => {
 
 const record = async (store: EventStore): Promise<void> => {
   const clock = tickingClock();
-  for (const scenario of loadCorpus()) {
+  for (const scenario of goldenCorpus()) {
     const ingestor = createIngestor({ store, serverKey: scenario.server_key, clock });
     for (const line of scenario.events) {
       const r = await ingestor.ingest(line)();

@@ -4,15 +4,25 @@
  * format tests fold them with the current code. Regenerate (generateGolden.ts) only when changing
  * the stored format on purpose, and then only after adding the upcaster that reads the old rows.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import { answersFor, summarizeOrder, type OrderState } from '@paystate/engine';
+import type { RawObservation } from '../../../src/ingest/storedObservation';
 import type { StoredEvent } from '../../../src/store/eventStore';
 import { getSqliteEventStore } from '../../../src/store/sqliteEventStore';
 
 export const GOLDEN_DIR = __dirname;
+
+/** The repository's own sample corpus (corpus/*.json), in file order: what the golden streams record. */
+export const goldenCorpus = (): readonly { readonly file: string; readonly server_key: string; readonly events: readonly RawObservation[] }[] => {
+  const dir = resolve(__dirname, '../../../../../corpus');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as { server_key: string; events: RawObservation[] }) }));
+};
 
 /** A row of the events table as exported: every column's value as the driver returns it, data as its stored text. */
 export interface GoldenRow {
