@@ -7,7 +7,8 @@ import type { EventStore } from './store/eventStore';
 import { getPostgresEventStore, type PostgresEventStoreOptions } from './store/postgresEventStore';
 import { settle } from './plain/paystateError';
 
-export { getPostgresEventStore, postgresAppliedMigrations } from './store/postgresEventStore';
+export { getPostgresEventStore, postgresAppliedMigrations, DEFAULT_POSTGRES_SCHEMA } from './store/postgresEventStore';
+export type { MigrateMode } from './store/migrations';
 export type { PostgresEventStoreOptions } from './store/postgresEventStore';
 
 /** Connects (creating and migrating the schema if needed), or rejects with a PaystateError; `getPostgresEventStore` returns a TaskEither instead. */

@@ -8,6 +8,7 @@ import { rightOrThrow } from './plain/paystateError';
 
 export { getSqliteEventStore, sqliteAppliedMigrations } from './store/sqliteEventStore';
 export type { SqliteEventStoreOptions } from './store/sqliteEventStore';
+export type { MigrateMode } from './store/migrations';
 
 /** Opens (creating and migrating if needed) the store, or throws a PaystateError; `getSqliteEventStore` returns an Either instead. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => rightOrThrow(getSqliteEventStore(options));

@@ -18,6 +18,8 @@ const diagram = lazy(() => require('./diagram') as typeof import('./diagram'), (
 const serve = lazy(() => require('./serve') as typeof import('./serve'), (m) => m.serve);
 const ingest = lazy(() => require('./ingestCommand') as typeof import('./ingestCommand'), (m) => m.ingestCommand);
 const inspect = lazy(() => require('./inspect') as typeof import('./inspect'), (m) => m.inspect);
+const verify = lazy(() => require('./verify') as typeof import('./verify'), (m) => m.verify);
+const migrate = lazy(() => require('./migrate') as typeof import('./migrate'), (m) => m.migrate);
 const demo = lazy(() => require('./demo') as typeof import('./demo'), (m) => m.demo);
 const loadSimulator = () => require('./simulator') as typeof import('./simulator');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -133,6 +135,41 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       examples: ['paystate inspect order-1042 --store sqlite:payments.db'],
     },
     inspect,
+  ),
+  verify: spec(
+    'verify',
+    '[--store URL] [--format table|json] [--server-key KEY]',
+    "re-decide every stored observation with this release's engine and list each decision that would differ",
+    {
+      about:
+        "An upgrade audit: re-decides every observation in the store with this release's engine, each\n" +
+        'against the order as its recorded history left it, and compares the outcome, reason code,\n' +
+        "resulting statuses and amounts with the recorded decision. Prints each difference (the order,\n" +
+        "the observation's stream version and position, its kind, the recorded and the new decision).\n" +
+        'Exits 1 when any differs (or an event is unreadable), 0 otherwise. Changes nothing.',
+      options: [
+        STORE_HELP,
+        ['--format table|json', 'a list (default) or the JSON report'],
+        ['--server-key KEY', "also re-read the stored raw input (verifying signatures with KEY), so\nchanges in reading Midtrans' payloads are audited too"],
+      ],
+      examples: ['paystate verify --store postgres://paystate@db/payments'],
+    },
+    verify,
+  ),
+  migrate: spec(
+    'migrate',
+    '[--store URL]',
+    "create or upgrade the store's tables to this release (idempotent)",
+    {
+      about:
+        "Creates or upgrades the store's tables to this release and exits; running it again changes\n" +
+        'nothing, and processes running it at once wait for each other. Stores migrate themselves on\n' +
+        'open unless their URL says ?migrate=off (PostgreSQL); then this is the way to upgrade them.\n' +
+        'On PostgreSQL the tables live in their own schema, paystate unless ?schema=NAME says otherwise.',
+      options: [STORE_HELP],
+      examples: ['paystate migrate --store "postgres://admin@db/payments?schema=paystate"'],
+    },
+    migrate,
   ),
   simulator: {
     synopsis: '[--port N] [--notify-url URL] [--server-key KEY] [--seed N] [--chaos KINDS] [--chaos-rate P] [--start ISO]',

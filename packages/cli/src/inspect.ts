@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { answersFor, formatAmount, summarizeOrder, type Decision, type OrderState, type OrderSummary } from '@paystate/engine';
-import { createPaystate, foldStream, streamIdOf, type StoredObservation } from '@paystate/adapters';
+import { createPaystate, foldStream, recordedObservationOf, streamIdOf } from '@paystate/adapters';
 import { eventEntry, type ReplayEvent } from '@paystate/adapters';
 import { formatStoreError, type EventStore, type StoredEvent, type StoredRejection, type StoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
@@ -55,7 +55,8 @@ export const orderTimeline = (events: readonly StoredEvent[], rejections: readon
   const takeRejection = (rej: StoredRejection) =>
     out.push({ receivedAt: rej.receivedAt, kind: rej.kind, decision: rejectedDecision(rej), state, source: { rejection: rej.id } });
   for (const e of events) {
-    const data = e.data as StoredObservation;
+    const data = recordedObservationOf(e);
+    if (data === undefined) continue;
     while (r < rejections.length && rejections[r]!.receivedAt < data.receivedAt) takeRejection(rejections[r++]!);
     state = foldStream([e], state);
     out.push({ receivedAt: data.receivedAt, kind: data.observation.kind, decision: data.decision, state, source: { stream: e.version } });

@@ -28,12 +28,15 @@ export const checkStoreUrl = (url: string): E.Either<UsageError, StoreLocation> 
  * Opens the store; a failure is one line. With `mustExist`, a SQLite file that is not there is
  * reported instead of created (for commands that only read).
  */
-export const openStoreAt = async (url: string, options: { readonly mustExist?: boolean } = {}): Promise<E.Either<string, EventStore>> => {
+export const openStoreAt = async (
+  url: string,
+  options: { readonly mustExist?: boolean; readonly migrate?: 'auto' | 'off' } = {},
+): Promise<E.Either<string, EventStore>> => {
   const location = parseStoreUrl(url);
   if (E.isLeft(location)) return E.left(formatStoreError(location.left));
   const l = location.right;
   if (options.mustExist === true && l.kind === 'sqlite' && l.filename !== ':memory:' && !existsSync(l.filename))
     return E.left(`no store at ${l.filename} (pass --store or set PAYSTATE_STORE)`);
-  const opened = await openStore(url)();
+  const opened = await openStore(url, options.migrate === undefined ? {} : { migrate: options.migrate })();
   return E.isLeft(opened) ? E.left(`cannot open store ${describeStore(url)}: ${formatStoreError(opened.left)}`) : opened;
 };

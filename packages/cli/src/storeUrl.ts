@@ -12,12 +12,18 @@ import { redact } from '@paystate/adapters';
 
 export const ACCEPTED_STORE_URLS =
   'memory:, sqlite:PATH (or a file path ending in .db, .sqlite or .sqlite3), ' +
-  'postgres://USER@HOST:PORT/DATABASE or postgresql://... (optional ?schema=NAME)';
+  'postgres://USER@HOST:PORT/DATABASE or postgresql://... (optional ?schema=NAME, default paystate, and ?migrate=off)';
 
 export type StoreLocation =
   | { readonly kind: 'memory' }
   | { readonly kind: 'sqlite'; readonly filename: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string | undefined };
+  | {
+      readonly kind: 'postgres';
+      readonly connectionString: string;
+      readonly schema: string | undefined;
+      /** 'off': never migrate on open (`paystate migrate` does it). */
+      readonly migrate: 'auto' | 'off';
+    };
 
 const refuse = (url: string, why: string): E.Either<StoreError, never> =>
   E.left(invalidArgument(`${why} in store URL ${JSON.stringify(redact(url))}; accepted forms: ${ACCEPTED_STORE_URLS}`));
@@ -35,8 +41,11 @@ export const parseStoreUrl = (url: string): E.Either<StoreError, StoreLocation> 
       return refuse(url, 'malformed PostgreSQL URL');
     }
     const schema = parsed.searchParams.get('schema') ?? undefined;
+    const migrate = parsed.searchParams.get('migrate') ?? 'auto';
+    if (migrate !== 'auto' && migrate !== 'off') return refuse(url, `migrate=${migrate} (expected auto or off)`);
     parsed.searchParams.delete('schema');
-    return E.right({ kind: 'postgres', connectionString: parsed.toString(), schema });
+    parsed.searchParams.delete('migrate');
+    return E.right({ kind: 'postgres', connectionString: parsed.toString(), schema, migrate });
   }
   if (lower.startsWith('sqlite:')) {
     const rest = trimmed.slice('sqlite:'.length);
@@ -50,8 +59,11 @@ export const parseStoreUrl = (url: string): E.Either<StoreError, StoreLocation> 
   return refuse(url, trimmed === '' ? 'nothing' : 'unsupported scheme');
 };
 
-/** Opens the store a URL names: memory:, sqlite:PATH (or *.db / *.sqlite), postgres:// or postgresql://. */
-export const openStore = (url: string): TE.TaskEither<StoreError, EventStore> => {
+/**
+ * Opens the store a URL names: memory:, sqlite:PATH (or *.db / *.sqlite), postgres:// or
+ * postgresql://. `migrate` overrides the URL's own choice (`paystate migrate` forces 'auto').
+ */
+export const openStore = (url: string, options: { readonly migrate?: 'auto' | 'off' } = {}): TE.TaskEither<StoreError, EventStore> => {
   const location = parseStoreUrl(url);
   if (E.isLeft(location)) return TE.left(location.left);
   const l = location.right;
@@ -61,10 +73,10 @@ export const openStore = (url: string): TE.TaskEither<StoreError, EventStore> =>
     case 'sqlite':
       return TE.fromEither(getSqliteEventStore({ filename: l.filename }));
     case 'postgres':
-      return getPostgresEventStore(
-        l.schema === undefined
-          ? { connectionString: l.connectionString }
-          : { connectionString: l.connectionString, schema: l.schema },
-      );
+      return getPostgresEventStore({
+        connectionString: l.connectionString,
+        migrate: options.migrate ?? l.migrate,
+        ...(l.schema === undefined ? {} : { schema: l.schema }),
+      });
   }
 };

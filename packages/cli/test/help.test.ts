@@ -25,10 +25,12 @@ const OPTIONS: Record<string, readonly string[]> = {
   inspect: ['--store', '--format'],
   simulator: ['--port', '--notify-url', '--server-key', '--seed', '--chaos', '--chaos-rate', '--start', '--version'],
   demo: ['--dir', '--copies', '--seed', '--chaos'],
+  verify: ['--store', '--format', '--server-key'],
+  migrate: ['--store'],
 };
 
 describe('paystate --help and --version (in process)', () => {
-  test('the commands are the documented seven', () => {
+  test('the commands are the documented nine', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(Object.keys(OPTIONS).sort());
   });
 

@@ -16,17 +16,21 @@ describe('parseStoreUrl', () => {
     ['/tmp/paystate.sqlite3', { kind: 'sqlite', filename: '/tmp/paystate.sqlite3' }],
     [
       'postgres://app@db.internal:5432/paystate',
-      { kind: 'postgres', connectionString: 'postgres://app@db.internal:5432/paystate', schema: undefined },
+      { kind: 'postgres', connectionString: 'postgres://app@db.internal:5432/paystate', schema: undefined, migrate: 'auto' },
     ],
     [
       'postgresql://app:pw@db:5432/paystate?schema=payments&sslmode=require',
-      { kind: 'postgres', connectionString: 'postgresql://app:pw@db:5432/paystate?sslmode=require', schema: 'payments' },
+      { kind: 'postgres', connectionString: 'postgresql://app:pw@db:5432/paystate?sslmode=require', schema: 'payments', migrate: 'auto' },
+    ],
+    [
+      'postgres://app@db/paystate?migrate=off&schema=billing',
+      { kind: 'postgres', connectionString: 'postgres://app@db/paystate', schema: 'billing', migrate: 'off' },
     ],
   ])('%s', (url, expected) => {
     expect(parseStoreUrl(url)).toEqual(E.right(expected));
   });
 
-  test.each(['', 'mysql://root:hunter2@db/paystate', 'sqlite:', 'events.txt', 'http://x/events.db'])(
+  test.each(['', 'mysql://root:hunter2@db/paystate', 'sqlite:', 'events.txt', 'http://x/events.db', 'postgres://root:hunter2@db/paystate?migrate=later'])(
     'refuses %j naming the accepted forms without echoing passwords',
     (url) => {
       const parsed = parseStoreUrl(url);

@@ -53,6 +53,8 @@ export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } 
 export type { Pair } from './compiled';
 export { decide, evolve, step, replay } from './fold';
 export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
+export { encodeDecision, decodeDecision } from './storedDecision';
+export type { StoredDecision, StoredEffect, StoredAttempt } from './storedDecision';
 export { createLedger } from './ledger';
 export type { Ledger, LedgerEntry } from './ledger';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { decide, evolve, type Observation, type OrderState } from '@paystate/engine';
 import { cardOrder, chargeRequest, chargeResponse, notificationPayload } from '@paystate/adapters/testing';
-import { OBSERVATION_EVENT, rebuildPayments, streamIdOf, type RawObservation, type StoredObservation } from '@paystate/adapters';
+import { OBSERVATION_EVENT, rebuildPayments, storedObservation, streamIdOf, type RawObservation, type StoredObservation } from '@paystate/adapters';
 import { toObservation } from '@paystate/adapters';
 import { formatStoreError, type AppendOp, type EventStore } from '@paystate/adapters';
 import { getSqliteEventStore } from '@paystate/adapters/sqlite';
@@ -55,7 +55,7 @@ const fill = async (store: EventStore, total: number, log: (s: string) => void):
       const { line, observation } = JSON.parse(t.split('\u0001ORDER\u0001').join(o.orderId).split('\u0001TX\u0001').join(o.transactionId)) as { line: RawObservation; observation: Observation };
       const decision = decide(state, observation);
       state = evolve(state, decision);
-      data.push({ type: OBSERVATION_EVENT, data: { line, receivedAt, observation, decision } });
+      data.push({ type: OBSERVATION_EVENT, data: storedObservation(line, receivedAt, observation, decision) });
       events++;
     }
     ops.push({ streamId: streamIdOf(o.orderId), events: data, expectedVersion: 0 });

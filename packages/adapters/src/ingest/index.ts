@@ -1,5 +1,9 @@
-export { createIngestor, fingerprintOf, foldStream, streamIdOf, orderIdOfStream, OBSERVATION_EVENT } from './ingest';
-export type { Ingestor, IngestorOptions, IngestOptions, IngestResult, IngestError, RawObservation, StoredObservation } from './ingest';
+export { createIngestor, fingerprintOf, foldStream, foldStreamEither, streamIdOf, orderIdOfStream } from './ingest';
+export type { Ingestor, IngestorOptions, IngestOptions, IngestResult, IngestError } from './ingest';
+export { EVENT_FORMAT_VERSION, OBSERVATION_EVENT, UPCASTERS, UnreadableEventError, readObservation, recordedObservationOf, storedObservation, upcast } from './storedObservation';
+export type { RawObservation, RecordedObservation, StoredObservation, Upcaster } from './storedObservation';
+export { verifyStore, verifyEvents } from './verify';
+export type { VerifyDifference, VerifyReport, VerifyOptions } from './verify';
 export { createGroupCommit } from './groupCommit';
 export type { GroupCommit } from './groupCommit';
 export { subscribe } from './subscription';

@@ -10,25 +10,8 @@ import { answersFor, decide, evolve, transactionIdOf, type Decision, type Observ
 import { toObservation } from '../midtrans/index';
 import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
-
-/** One observation in the replay format (DOMAIN §9), as received. */
-export interface RawObservation {
-  readonly kind: string;
-  readonly payload: unknown;
-  readonly action?: string;
-  readonly request?: { readonly method?: string; readonly path?: string; readonly body?: unknown };
-  readonly received_at?: string;
-}
-
-/** What a payment stream stores per observation. */
-export interface StoredObservation {
-  readonly line: RawObservation;
-  readonly receivedAt: string;
-  readonly observation: Observation;
-  readonly decision: Decision;
-}
-
-export const OBSERVATION_EVENT = 'observation';
+export type { RawObservation, StoredObservation } from './storedObservation';
+import { OBSERVATION_EVENT, recordedObservationOf, storedObservation, UnreadableEventError, type RawObservation } from './storedObservation';
 
 export interface IngestResult {
   readonly outcome: Outcome;
@@ -97,17 +80,27 @@ export const fingerprintOf = (line: RawObservation, rawBody?: string): string =>
     .update(`${line.kind}\n${line.action ?? ''}\n${rawBody ?? JSON.stringify(line.payload)}`)
     .digest('hex');
 
-const asStored = (e: StoredEvent): StoredObservation | undefined =>
-  e.type === OBSERVATION_EVENT ? (e.data as StoredObservation) : undefined;
-
-/** Folds a stream's stored decisions. */
+/**
+ * Folds a stream's stored decisions, each read in whatever format it was written. Throws
+ * UnreadableEventError for an event no format describes (damaged history).
+ */
 export const foldStream = (events: readonly StoredEvent[], from?: OrderState): OrderState | undefined => {
   let s = from;
   for (const e of events) {
-    const d = asStored(e)?.decision;
+    const d = recordedObservationOf(e)?.decision;
     if (d !== undefined) s = evolve(s, d);
   }
   return s;
+};
+
+/** foldStream as a value: damaged history is a StoreFailed naming the event. */
+export const foldStreamEither = (events: readonly StoredEvent[], from?: OrderState): E.Either<StoreError, OrderState | undefined> => {
+  try {
+    return E.right(foldStream(events, from));
+  } catch (e) {
+    if (e instanceof UnreadableEventError) return E.left(storeFailed(e.message));
+    throw e;
+  }
 };
 
 /** Adds the rejection log's flags (rejected input naming a known order) at their place in the stream. */
@@ -164,7 +157,9 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     if (E.isLeft(read)) return read;
     const { version, events } = read.right;
     if (cached !== undefined && events.length === 0 && version === cached.version) return E.right(cached);
-    const entry: CacheEntry = { state: foldStream(events, cached?.state), version };
+    const folded = foldStreamEither(events, cached?.state);
+    if (E.isLeft(folded)) return folded;
+    const entry: CacheEntry = { state: folded.right, version };
     remember(id, entry);
     return E.right(entry);
   };
@@ -279,7 +274,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       const aliased = await store.putAlias(tid, streamId)();
       if (E.isLeft(aliased)) return aliased;
     }
-    const data: StoredObservation = { line: a.line, receivedAt: a.receivedAt, observation: routed, decision };
+    const data = storedObservation(a.line, a.receivedAt, routed, decision);
     const appended = await commits.append({
       streamId,
       events: [decision.outcome === 'applied' ? { type: OBSERVATION_EVENT, data, idempotencyKey: fingerprintOf(a.line, a.rawBody) } : { type: OBSERVATION_EVENT, data }],

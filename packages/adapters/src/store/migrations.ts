@@ -1,8 +1,26 @@
 /**
- * Versioned schema migrations for the SQL stores. Each store runs the pending ones itself on open,
- * each in its own transaction, and records them in `schema_migrations`. Never edit a released
- * migration: add a new one.
+ * Versioned schema migrations for the SQL stores. Each store runs the pending ones on open (unless
+ * opened with `migrate: 'off'`; `paystate migrate` runs them explicitly), each in its own
+ * transaction, and records them in `paystate_migrations`, a name no application table is likely to
+ * have. Never edit a released migration: add a new one.
  */
+
+/** The table that records the migrations run (in the store's schema on PostgreSQL). */
+export const MIGRATIONS_TABLE = 'paystate_migrations';
+
+/** When a store runs its pending migrations: on open ('auto', the default), or never ('off': opening a store that is behind fails). */
+export type MigrateMode = 'auto' | 'off';
+
+/** Why a store whose schema is behind is not opened with `migrate: 'off'`. */
+export const behindMessage = (applied: ReadonlySet<number>, upTo: number): string | undefined => {
+  const pending = pendingMigrations(applied, upTo);
+  if (pending.length === 0) return undefined;
+  const at = applied.size === 0 ? 'has no paystate tables' : `is at migration ${Math.max(...applied)}`;
+  return (
+    `the store ${at} and this release needs migration ${upTo} (${pending.length} pending); ` +
+    "run `paystate migrate --store URL` first, or open it with migrate: 'auto'"
+  );
+};
 
 // Advisory lock namespace of PostgreSQL appends ('pays'); the second key is hashtext(schema), so
 // stores in different schemas do not contend.

@@ -1,6 +1,8 @@
 /**
- * An EventStore on PostgreSQL, shared by many app instances. Tables live in one schema (default
- * `public`), created and upgraded by the store's own migrations on open. Its parts are in
+ * An EventStore on PostgreSQL, shared by many app instances. Tables live in a schema of their own
+ * (default `paystate`), so they never meet an application's own `events` or migrations tables;
+ * the store's migrations create and upgrade them on open, or only through `paystate migrate`
+ * when opened with `migrate: 'off'`. Its parts are in
  * postgres/: connections and error mapping, the migrations runner, appends, reads, and the tables
  * beside the events.
  */
@@ -8,21 +10,25 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type PgModule from 'pg';
 import type { EventStore, StoreError } from './eventStore';
-import { storeFailed } from './eventStore';
-import { LATEST_SCHEMA_VERSION, POSTGRES_APPEND_FUNCTION_MIGRATION } from './migrations';
+import { invalidArgument, storeFailed } from './eventStore';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, type MigrateMode } from './migrations';
 import { postgresAppendMany } from './postgres/postgresAppendMany';
 import { ownPool, quoteSchema, withClient } from './postgres/postgresConnection';
 import { postgresTask, type PostgresContext } from './postgres/postgresContext';
 import { postgresReads } from './postgres/postgresReads';
 import { postgresSideTables } from './postgres/postgresSideTables';
 import { postgresStoreError } from './postgres/postgresStoreError';
-import { appliedMigrations, runPostgresMigrations } from './postgres/runPostgresMigrations';
+import { appliedMigrations, postgresBehind, runPostgresMigrations } from './postgres/runPostgresMigrations';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
-  /** The schema holding the store's tables (default `public`); created if missing. */
+  /**
+   * The schema holding the store's tables (default `paystate`); created if missing. It should be
+   * paystate's alone: a table of the same name already there stops the migration rather than
+   * being shared.
+   */
   readonly schema?: string;
   /** A pool to use instead of creating one from connectionString; close() leaves it open. */
   readonly pool?: PgModule.Pool;
@@ -32,21 +38,29 @@ export interface PostgresEventStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Run migrations only up to this version, as an older release would (default: all). */
   readonly schemaVersion?: number;
+  /**
+   * 'auto' (default): run pending migrations on open. 'off': never change the schema; opening a
+   * schema that is behind fails with a StoreFailed naming `paystate migrate`.
+   */
+  readonly migrate?: MigrateMode;
   readonly clock?: () => Date;
 }
+
+/** Where the store's tables live unless told otherwise. */
+export const DEFAULT_POSTGRES_SCHEMA = 'paystate';
 
 /** The migration versions applied to a store's schema (empty if it has none). */
 export const postgresAppliedMigrations = (
   options: Pick<PostgresEventStoreOptions, 'connectionString' | 'schema' | 'pool'>,
 ): TE.TaskEither<StoreError, readonly number[]> => {
-  const schema = options.schema ?? 'public';
+  const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
   const s = quoteSchema(schema);
   if (E.isLeft(s)) return TE.left(s.left);
   return TE.tryCatch(async () => {
     const pool = options.pool ?? ownPool(options.connectionString, 1, 5000);
     try {
       return await withClient(pool, async (c) => {
-        const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [`${s.right}.schema_migrations`]);
+        const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [`${s.right}.${MIGRATIONS_TABLE}`]);
         if (exists.rows[0]?.present !== true) return [];
         return [...(await appliedMigrations(c, s.right))].sort((a, b) => a - b);
       });
@@ -58,7 +72,7 @@ export const postgresAppliedMigrations = (
 
 /** Connects to PostgreSQL, runs pending migrations and returns the store. */
 export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.TaskEither<StoreError, EventStore> => {
-  const schema = options.schema ?? 'public';
+  const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
   const s = quoteSchema(schema);
   if (E.isLeft(s)) return TE.left(s.left);
   const upTo = checkInteger(options.schemaVersion ?? LATEST_SCHEMA_VERSION, 'schemaVersion', 0);
@@ -67,6 +81,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
   if (E.isLeft(size)) return TE.left(size.left);
   const timeout = checkInteger(options.connectTimeoutMs ?? 5000, 'connectTimeoutMs', 1);
   if (E.isLeft(timeout)) return TE.left(timeout.left);
+  const migrate = options.migrate ?? 'auto';
+  if (migrate !== 'auto' && migrate !== 'off') return TE.left(invalidArgument(`migrate must be 'auto' or 'off', got ${JSON.stringify(migrate)}`));
   if (options.pool === undefined) {
     const cs = checkText(options.connectionString, 'connectionString');
     if (E.isLeft(cs)) return TE.left(cs.left);
@@ -77,7 +93,14 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
       if (options.pool === undefined) await pool.end().catch(() => undefined);
     };
     try {
-      await runPostgresMigrations(pool, schema, s.right, upTo.right);
+      if (migrate === 'auto') await runPostgresMigrations(pool, schema, s.right, upTo.right);
+      else {
+        const behind = await postgresBehind(pool, s.right, upTo.right);
+        if (behind !== undefined) {
+          await endOwnPool();
+          return E.left(storeFailed(behind));
+        }
+      }
     } catch (e) {
       await endOwnPool();
       return E.left(postgresStoreError(e));

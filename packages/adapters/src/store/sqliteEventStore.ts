@@ -13,12 +13,12 @@ import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from './eventStore';
-import { storeFailed } from './eventStore';
+import { invalidArgument, storeFailed } from './eventStore';
 import { loadDriver } from './driver';
-import { LATEST_SCHEMA_VERSION } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, type MigrateMode } from './migrations';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
-import { runSqliteMigrations } from './sqlite/runSqliteMigrations';
+import { runSqliteMigrations, sqliteBehind } from './sqlite/runSqliteMigrations';
 import { sqliteAppendMany } from './sqlite/sqliteAppendMany';
 import { sqliteTask, type SqliteContext } from './sqlite/sqliteContext';
 import { sqliteReads } from './sqlite/sqliteReads';
@@ -36,6 +36,11 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Run migrations only up to this version, as an older release would (default: all). */
   readonly schemaVersion?: number;
+  /**
+   * 'auto' (default): run pending migrations on open. 'off': never change the schema; opening a
+   * database that is behind fails with a StoreFailed naming `paystate migrate`.
+   */
+  readonly migrate?: MigrateMode;
   readonly clock?: () => Date;
   /**
    * Write on a thread of the store's own, so the event loop keeps serving while a commit waits for
@@ -52,7 +57,7 @@ export const sqliteAppliedMigrations = (filename: string): E.Either<StoreError, 
   E.tryCatch(() => {
     const db = new Database(filename, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare<[], number>('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+      return db.prepare<[], number>(`SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`).pluck().all();
     } finally {
       db.close();
     }
@@ -66,13 +71,22 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
   if (E.isLeft(busyTimeout)) return busyTimeout;
   const upTo = checkInteger(options.schemaVersion ?? LATEST_SCHEMA_VERSION, 'schemaVersion', 0);
   if (E.isLeft(upTo)) return upTo;
+  const migrate = options.migrate ?? 'auto';
+  if (migrate !== 'auto' && migrate !== 'off') return E.left(invalidArgument(`migrate must be 'auto' or 'off', got ${JSON.stringify(migrate)}`));
   let db: Database | undefined;
   try {
     db = new Database(filename.right, { timeout: busyTimeout.right });
     db.pragma(`busy_timeout = ${busyTimeout.right}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    runSqliteMigrations(db, upTo.right);
+    if (migrate === 'auto') runSqliteMigrations(db, upTo.right);
+    else {
+      const behind = sqliteBehind(db, upTo.right);
+      if (behind !== undefined) {
+        db.close();
+        return E.left(storeFailed(behind));
+      }
+    }
     const threaded = options.writerThread !== false && filename.right !== ':memory:';
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;

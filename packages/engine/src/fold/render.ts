@@ -25,10 +25,11 @@ const here = (a: Place): string => pairName(a.pair) + amountNote(a);
 
 const inferredNote = (inferred: readonly Pair[]): string => (inferred.length > 0 ? ` (${inferred.map(pairName).join(', ')} inferred)` : '');
 
+/** The path's pairs by name, sorted: the text stays the same whatever order a release keeps its status lists in. */
 const pathNames = (visited: number): string => {
   const names: string[] = [];
   for (let p = 0; p < PAIR_COUNT; p++) if (hasBit(visited, p)) names.push(pairName(p));
-  return names.join(', ');
+  return names.sort().join(', ');
 };
 
 const KIND_WORDS = { notification: 'notification', status_response: 'status response', charge_response: 'charge response' } as const;

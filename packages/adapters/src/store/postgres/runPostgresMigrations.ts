@@ -1,6 +1,6 @@
 /** The migrations runner: brings a schema up to a version, safely when several instances open it at once. */
 import type PgModule from 'pg';
-import { pendingMigrations } from '../migrations';
+import { behindMessage, MIGRATIONS_TABLE, pendingMigrations } from '../migrations';
 import { rollback, withClient } from './postgresConnection';
 
 // Advisory lock namespace of migrations ('psmg'); the second key is hashtext(schema), as for appends.
@@ -8,7 +8,7 @@ const MIGRATION_LOCK = 1886612839;
 
 /** The migration versions applied to the schema (s: its quoted name). */
 export const appliedMigrations = async (c: PgModule.PoolClient, s: string): Promise<Set<number>> =>
-  new Set((await c.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
+  new Set((await c.query<{ version: number }>(`SELECT version FROM ${s}.${MIGRATIONS_TABLE}`)).rows.map((r) => r.version));
 
 /** Creates the schema and its migrations table if missing, then runs each pending migration up to upTo, once. */
 export const runPostgresMigrations = (pool: PgModule.Pool, schema: string, s: string, upTo: number): Promise<void> =>
@@ -20,7 +20,7 @@ export const runPostgresMigrations = (pool: PgModule.Pool, schema: string, s: st
       // Checked first so a role without CREATE on the database can use an existing schema.
       const exists = await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       if (exists.rowCount === 0) await c.query(`CREATE SCHEMA ${s}`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+      await c.query(`CREATE TABLE IF NOT EXISTS ${s}.${MIGRATIONS_TABLE} (
         version integer PRIMARY KEY,
         description text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
@@ -32,7 +32,7 @@ export const runPostgresMigrations = (pool: PgModule.Pool, schema: string, s: st
         // Re-checked under the lock: a concurrent opener may have run it since.
         if (!(await appliedMigrations(c, s)).has(m.version)) {
           await c.query(m.postgres(s));
-          await c.query(`INSERT INTO ${s}.schema_migrations (version, description) VALUES ($1, $2)`, [
+          await c.query(`INSERT INTO ${s}.${MIGRATIONS_TABLE} (version, description) VALUES ($1, $2)`, [
             m.version,
             m.description,
           ]);
@@ -43,4 +43,11 @@ export const runPostgresMigrations = (pool: PgModule.Pool, schema: string, s: st
       await rollback(c, discard);
       throw e;
     }
+  });
+
+/** Why the schema is behind upTo (undefined when it is not), without changing anything. */
+export const postgresBehind = (pool: PgModule.Pool, s: string, upTo: number): Promise<string | undefined> =>
+  withClient(pool, async (c) => {
+    const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS present', [`${s}.${MIGRATIONS_TABLE}`]);
+    return behindMessage(exists.rows[0]?.present === true ? await appliedMigrations(c, s) : new Set(), upTo);
   });
