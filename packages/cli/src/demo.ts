@@ -14,7 +14,7 @@ import { formatAmount, latestAttempt } from '@paystate/engine';
 import { createCoreApiClient, renderCoreApiError, type CoreApiClient, type CoreApiResult } from '@paystate/adapters';
 import { createPaystate, type Paystate, type StoredObservation } from '@paystate/adapters';
 import { createReconciler } from '@paystate/adapters';
-import { cardToken, completeThreeDs, parseChaos, startSimulator, type RunningSimulator } from '@paystate/midtrans-simulator';
+import { cardToken, completeThreeDs, parseChaos, savedCardToken, startSimulator, type RunningSimulator } from '@paystate/midtrans-simulator';
 import { formatStoreError } from '@paystate/adapters';
 import { getSqliteEventStore } from '@paystate/adapters/sqlite';
 import { parse, UsageError } from './args';
@@ -38,7 +38,11 @@ interface Checkout {
   readonly then?: 'approve' | 'deny' | 'cancel' | 'capture' | 'partial_capture';
   /** Refunds after settlement: amounts in rupiah, or 'full'. */
   readonly refunds?: readonly (number | 'full')[];
+  /** A saved card (registered first): charged with the saved token (one-click, no 3DS) or with the saved token plus CVV (two-clicks, 3DS). */
+  readonly saved?: 'one_click' | 'two_clicks';
 }
+
+const CLIENT_KEY = 'SB-Mid-client-DEMO';
 
 const CHECKOUTS: readonly Checkout[] = [
   { name: '3DS success (4811 1111 1111 1114, OTP 112233)', card: '4811111111111114', gross: 145_000, otp: '112233' },
@@ -55,6 +59,8 @@ const CHECKOUTS: readonly Checkout[] = [
   { name: 'pre-authorization, partial capture', card: '4411111111111118', gross: 500_000, creditCard: { authentication: false, type: 'authorize' }, then: 'partial_capture' },
   { name: 'pre-authorization, cancelled', card: '4411111111111118', gross: 120_000, creditCard: { authentication: false, type: 'authorize' }, then: 'cancel' },
   { name: 'captured, then cancelled before settlement', card: '4411111111111118', gross: 65_000, creditCard: { authentication: false }, then: 'cancel' },
+  { name: 'saved card, one-click (4811 1111 1111 1114)', card: '4811111111111114', gross: 35_000, saved: 'one_click', refunds: [10_000] },
+  { name: 'saved card, two-clicks: CVV + 3DS (5211 1111 1111 1117)', card: '5211111111111117', gross: 55_000, saved: 'two_clicks', otp: '112233' },
 ];
 
 /** Starts `paystate serve` on the store and resolves its URL once it listens. */
@@ -124,12 +130,19 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
       if (E.isLeft(r)) problems.push(`${what}: ${renderCoreApiError(r.left)}`);
       return E.isRight(r) ? r.right : undefined;
     };
+    /** Registers the checkout's card, then: the saved token itself (one-click), or a token for the saved card plus CVV (two-clicks). */
+    const savedToken = async (c: Checkout): Promise<E.Either<string, string>> => {
+      const card = { card_number: c.card, card_exp_month: '12', card_exp_year: '2030', client_key: CLIENT_KEY };
+      const registered = await client.registerCard(card)();
+      if (E.isLeft(registered)) return E.left(renderCoreApiError(registered.left));
+      return c.saved === 'one_click' ? E.right(registered.right.savedTokenId) : savedCardToken(sim!.url, registered.right.savedTokenId, '123', CLIENT_KEY)();
+    };
     const orders = CHECKOUTS.flatMap((c, i) => Array.from({ length: copies }, (_, k) => ({ id: `demo-${String(i + 1).padStart(2, '0')}-${k + 1}`, checkout: c })));
 
     say(`\n[1/5] ${orders.length} checkouts across ${CHECKOUTS.length} kinds (charge, 3DS, the merchant's decision)`);
     let done = 0;
     for (const { id, checkout: c } of orders) {
-      const token = await cardToken(sim.url, c.card)();
+      const token = c.saved === undefined ? await cardToken(sim.url, c.card, CLIENT_KEY)() : await savedToken(c);
       if (E.isLeft(token)) {
         problems.push(`${id} card token: ${token.left}`);
         continue;

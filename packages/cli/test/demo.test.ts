@@ -16,13 +16,13 @@ test("paystate demo ends with every order agreeing with the simulator, and exits
     });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('[5/5] reconciliation');
-    expect(run.stdout).toMatch(/all 28 orders agree with the simulator/);
+    expect(run.stdout).toMatch(/all 32 orders agree with the simulator/);
     expect(run.stdout).toMatch(/dropped by chaos/);
     expect(run.stdout).not.toContain('DIFFERS');
     expect(run.status).toBe(0);
     const verify = spawnSync(process.execPath, [join(ROOT, 'packages', 'cli', 'bin', 'dev.cjs'), 'verify', '--store', `sqlite:${join(dir, 'demo.db')}`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(verify.stderr).toBe('');
-    expect(verify.stdout).toMatch(/^\d+ observations in 28 orders re-decided: 0 differences\n$/);
+    expect(verify.stdout).toMatch(/^\d+ observations in 32 orders re-decided: 0 differences\n$/);
     expect(verify.status).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -93,3 +93,48 @@ export const isAcceptableCardNumber = (digits: string): boolean => BY_NUMBER.has
 
 /** Midtrans' `masked_card`: the first 8 digits, a dash, the last 4 ("48111111-1114"). */
 export const maskCard = (digits: string): string => `${digits.slice(0, 8)}-${digits.slice(-4)}`;
+
+// -------------------------------------------------------------------------------------------------
+// card details in a request
+// -------------------------------------------------------------------------------------------------
+
+/** Card details as `GET /v2/token` and `GET /v2/card/register` take them, checked. */
+export interface CardInput {
+  readonly digits: string;
+  readonly expMonth: number;
+  /** Four digits. */
+  readonly expYear: number;
+}
+
+/** The CVV check every card endpoint shares. */
+export const isCvv = (s: string): boolean => /^\d{3,4}$/.test(s);
+
+/**
+ * Reads card_number, card_exp_month, card_exp_year (and card_cvv when `cvv` is 'required', or
+ * when present and 'optional') from a query; the messages name each bad field.
+ */
+export const readCard = (
+  q: Readonly<Record<string, string | undefined>>,
+  now: number,
+  cvv: 'required' | 'optional',
+): { readonly ok: true; readonly card: CardInput } | { readonly ok: false; readonly messages: readonly string[] } => {
+  const messages: string[] = [];
+  const digits = normalizeCardNumber(q['card_number'] ?? '');
+  if (digits === '') messages.push('card_number is required');
+  else if (!isAcceptableCardNumber(digits)) messages.push('card_number is invalid');
+  const month = Number(q['card_exp_month']);
+  const rawYear = Number(q['card_exp_year']);
+  if (!Number.isInteger(month) || month < 1 || month > 12) messages.push('card_exp_month must be between 01 and 12');
+  const year = rawYear < 100 ? 2000 + rawYear : rawYear;
+  if (!Number.isInteger(rawYear) || rawYear < 0) messages.push('card_exp_year is invalid');
+  else {
+    const d = new Date(now);
+    if (year < d.getUTCFullYear() || (year === d.getUTCFullYear() && month < d.getUTCMonth() + 1)) messages.push('card is expired');
+  }
+  const c = q['card_cvv'];
+  if ((cvv === 'required' || (c !== undefined && c !== '')) && !isCvv(c ?? '')) messages.push('card_cvv must be 3 or 4 digits');
+  return messages.length > 0 ? { ok: false, messages } : { ok: true, card: { digits, expMonth: month, expYear: year } };
+};
+
+/** The end of a card's expiry month (00:00 UTC of its last day, as Midtrans' samples show it): when a saved token of the card expires. */
+export const cardExpiresAt = (card: Pick<CardInput, 'expMonth' | 'expYear'>): number => Date.UTC(card.expYear, card.expMonth, 0);

@@ -1,6 +1,6 @@
 /**
- * What the customer's browser does against Midtrans (or the simulator): tokenize a card with the
- * client key, and complete the 3DS page with an OTP. For scripts and tests; a merchant backend never
+ * What the customer's browser does against Midtrans (or the simulator): tokenize a card (or a
+ * saved card plus CVV) with the client key, and complete the 3DS page with an OTP. For scripts and tests; a merchant backend never
  * sees card numbers.
  */
 import { tryCatchTask, type TaskEither } from './either';
@@ -25,6 +25,16 @@ export const cardToken = (baseUrl: string, card: CardDetails | string, clientKey
       card_cvv: c.card_cvv ?? '123',
       client_key: clientKey,
     });
+    const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/v2/token?${q.toString()}`, { headers: { accept: 'application/json' } });
+    const body = (await res.json()) as Record<string, unknown>;
+    if (typeof body['token_id'] !== 'string') throw new Error(`no token: ${String(body['status_code'])} ${String(body['status_message'])}`);
+    return body['token_id'];
+  }, failure);
+
+/** `GET /v2/token` for a saved card (two-clicks): the saved token plus the CVV give a single-use `token_id`. */
+export const savedCardToken = (baseUrl: string, savedTokenId: string, cvv = '123', clientKey = 'SB-Mid-client-SIMULATOR'): TaskEither<string, string> =>
+  tryCatchTask(async () => {
+    const q = new URLSearchParams({ token_id: savedTokenId, two_click: 'true', card_cvv: cvv, client_key: clientKey });
     const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/v2/token?${q.toString()}`, { headers: { accept: 'application/json' } });
     const body = (await res.json()) as Record<string, unknown>;
     if (typeof body['token_id'] !== 'string') throw new Error(`no token: ${String(body['status_code'])} ${String(body['status_message'])}`);

@@ -15,7 +15,7 @@ export { settlementAfter } from './clock';
 export { retriesAfter, RETRY_SCHEDULE_MS } from './deliveries';
 export type { Delivery, DeliveryRecord, DeliveryResult, SimRefund, SimTransaction } from './state';
 export type { ThreeDsView } from './requests';
-export { cardToken, completeThreeDs } from './customer';
+export { cardToken, completeThreeDs, savedCardToken } from './customer';
 export type { CardDetails } from './customer';
 export { route } from './routes';
 export type { SimControls, SimRequest, SimResponse } from './routes';

@@ -19,9 +19,9 @@ export const errorReply = (code: string, message: string, httpStatus = 200, extr
   body: { status_code: code, status_message: message, ...extra },
 });
 
-/** HTTP 400 with Midtrans' `validation_messages`. */
-export const validationError = (messages: readonly string[]): ApiReply =>
-  errorReply('400', 'One or more parameters in the payload is invalid.', 400, { validation_messages: messages });
+/** HTTP 400 with Midtrans' `validation_messages` (each naming its field), plus `extra` (the charge's `id`). */
+export const validationError = (messages: readonly string[], extra: Json = {}): ApiReply =>
+  errorReply('400', 'One or more parameters in the payload is invalid.', 400, { ...extra, validation_messages: messages });
 
 export const notFound = (): ApiReply => errorReply('404', "Transaction doesn't exist.");
 

@@ -1,13 +1,14 @@
 /**
- * What starts a payment: card tokenization (`GET /v2/token`), the charge with its validation, the
- * 3DS page the customer completes, and the Idempotency-Key window every POST goes through.
+ * What starts a payment: card tokenization (`GET /v2/token`, also for a saved card plus CVV), the
+ * charge (after its validation, with a single-use or a saved token), the 3DS page the customer completes, and the Idempotency-Key window every POST goes through.
  */
-import { cardFor, isAcceptableCardNumber, normalizeCardNumber, SANDBOX_OTP } from './cards';
+import { cardFor, isCvv, readCard, SANDBOX_OTP, type CardInput } from './cards';
+import { validateCharge } from './chargeValidation';
 import { THREE_DS_WINDOW_MS } from './clock';
-import { isLeft, left } from './either';
-import { errorReply, isRecord, validationError, wholeAmount, type ApiReply } from './replies';
+import { errorReply, validationError, type ApiReply } from './replies';
+import { clientKeyRefused, liveSavedToken, tokenError } from './savedCards';
 import { statement, withoutSignature } from './statement';
-import { lookup, type SimContext, type SimTransaction } from './state';
+import { lookup, type IssuedToken, type SavedToken, type SimContext, type SimTransaction } from './state';
 import { RETRYABLE_ENDINGS } from './status';
 import { decide, move } from './transitions';
 
@@ -17,36 +18,34 @@ export interface ThreeDsView {
 }
 
 const IDEMPOTENCY_WINDOW_MS = 5 * 60_000;
-const ORDER_ID = /^[A-Za-z0-9\-_.~]{1,50}$/;
 
 // -------------------------------------------------------------------------------------------------
 // tokenization
 // -------------------------------------------------------------------------------------------------
 
-/** `GET /v2/token`: checks the client key and the card, and issues a single-use token. */
+/**
+ * `GET /v2/token`: checks the client key and the card, and issues a single-use token. With
+ * `token_id` (a saved token) and `card_cvv` instead of the card, it issues the single-use token of
+ * a two-clicks charge (https://docs.midtrans.com/reference/card-feature-two-clicks).
+ */
 export const token = (ctx: SimContext, q: Readonly<Record<string, string | undefined>>): ApiReply => {
-  const clientKey = q['client_key'];
-  const expected = ctx.config.clientKey;
-  if (clientKey === undefined || clientKey === '' || (expected !== undefined && clientKey !== expected))
-    return errorReply('401', 'Access denied, please check client or server key', 401);
-  const messages: string[] = [];
-  const digits = normalizeCardNumber(q['card_number'] ?? '');
-  if (digits === '') messages.push('card_number is required');
-  else if (!isAcceptableCardNumber(digits)) messages.push('card_number is invalid');
-  const month = Number(q['card_exp_month']);
-  const rawYear = Number(q['card_exp_year']);
-  if (!Number.isInteger(month) || month < 1 || month > 12) messages.push('card_exp_month must be between 01 and 12');
-  if (!Number.isInteger(rawYear) || rawYear < 0) messages.push('card_exp_year is invalid');
-  else {
-    const year = rawYear < 100 ? 2000 + rawYear : rawYear;
-    const now = new Date(ctx.st.now);
-    if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) messages.push('card is expired');
+  const refused = clientKeyRefused(ctx, q['client_key']);
+  if (refused !== undefined) return refused;
+  const savedId = q['token_id'];
+  let card: CardInput;
+  if (savedId !== undefined && savedId !== '') {
+    if (!isCvv(q['card_cvv'] ?? '')) return validationError(['card_cvv must be 3 or 4 digits']);
+    const saved = liveSavedToken(ctx, savedId);
+    if (saved === undefined) return tokenError();
+    card = saved.card;
+  } else {
+    const read = readCard(q, ctx.st.now, 'required');
+    if (!read.ok) return validationError(read.messages);
+    card = read.card;
   }
-  const cvv = q['card_cvv'] ?? '';
-  if (!/^\d{3,4}$/.test(cvv)) messages.push('card_cvv must be 3 or 4 digits');
-  if (messages.length > 0) return validationError(messages);
+  const digits = card.digits;
   const id = `${digits.slice(0, 6)}-${digits.slice(-4)}-${ctx.st.ids.uuid()}`;
-  ctx.st.tokens.set(id, { digits, used: false });
+  ctx.st.tokens.set(id, { card, used: false, twoClicks: savedId !== undefined && savedId !== '' });
   return {
     httpStatus: 200,
     body: {
@@ -74,45 +73,65 @@ const chargeMessage = (tx: SimTransaction): string =>
       ? 'Challenge by FDS'
       : 'Success, Credit Card transaction is successful';
 
+/** The `id` Midtrans puts on a charge's validation and duplicate-order answers. */
+const errorId = (ctx: SimContext): string => {
+  const n = ctx.st.nextErrorId++;
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+};
+
+/** How the charge's card came: a single-use token (fresh or two-clicks), or a saved token (one-click). */
+type ChargeCard = { readonly kind: 'token'; readonly token: IssuedToken } | { readonly kind: 'saved'; readonly saved: SavedToken };
+
+const cardOfCharge = (ctx: SimContext, tokenId: unknown): ChargeCard | undefined => {
+  const tok = typeof tokenId === 'string' ? ctx.st.tokens.get(tokenId) : undefined;
+  if (tok !== undefined) return tok.used ? undefined : { kind: 'token', token: tok };
+  const saved = liveSavedToken(ctx, tokenId);
+  return saved === undefined ? undefined : { kind: 'saved', saved };
+};
+
+/** Whether `bins` / `whitelist_bins` lets the card through (a number prefix, or the acquiring bank's name). */
+const binsAllow = (cc: Readonly<Record<string, unknown>>, digits: string): boolean => {
+  const bins = cc['bins'] ?? cc['whitelist_bins'];
+  if (!Array.isArray(bins)) return true;
+  const bank = cardFor(digits).bank;
+  return bins.some((b) => typeof b === 'string' && (/^\d+$/.test(b) ? digits.startsWith(b) : b === bank));
+};
+
 /** `POST /v2/charge` (credit_card): a new transaction, pending on its 3DS page or decided at once. */
 export const charge = (ctx: SimContext, body: unknown): ApiReply => {
   const st = ctx.st;
-  if (!isRecord(body)) return validationError(['payment_type is required', 'transaction_details is required']);
-  const paymentType = body['payment_type'];
-  if (paymentType === undefined) return validationError(['payment_type is required']);
+  const valid = validateCharge(body);
+  if (!valid.ok) return validationError(valid.messages, { id: errorId(ctx) });
+  const { paymentType, orderId, gross, creditCard: cc } = valid.value;
   if (paymentType !== 'credit_card')
     return errorReply('402', `Merchant doesn't have access for this payment type (the simulator speaks credit_card only, got ${JSON.stringify(paymentType)})`);
-  const td = body['transaction_details'];
-  const messages: string[] = [];
-  const orderId = isRecord(td) ? td['order_id'] : undefined;
-  if (typeof orderId !== 'string' || !ORDER_ID.test(orderId))
-    messages.push('transaction_details.order_id is required: up to 50 letters, digits, -, _, ~ or .');
-  const gross = isRecord(td) ? wholeAmount(td['gross_amount'], 'transaction_details.gross_amount') : left('transaction_details.gross_amount is required');
-  if (isLeft(gross)) messages.push(gross.left);
-  const cc = body['credit_card'];
-  if (!isRecord(cc)) messages.push('credit_card is required');
-  if (messages.length > 0 || isLeft(gross) || typeof orderId !== 'string' || !isRecord(cc)) return validationError(messages);
-  const tokenId = cc['token_id'];
-  const tok = typeof tokenId === 'string' ? st.tokens.get(tokenId) : undefined;
-  if (tok === undefined || tok.used) return errorReply('411', 'Token id is missing, invalid, or timed out');
+  const source = cardOfCharge(ctx, cc['token_id']);
+  if (source === undefined) return tokenError();
   const previous = lookup(ctx, orderId);
   if (previous !== undefined && previous.orderId === orderId && !RETRYABLE_ENDINGS.includes(previous.status))
     return errorReply('406', 'The request could not be completed due to a conflict with the current state of the target resource, please try again', 200, {
+      id: errorId(ctx),
       validation_messages: ['transaction_details.order_id has already been utilized'],
     });
-  tok.used = true;
-  const c = cardFor(tok.digits);
+  const card = source.kind === 'token' ? source.token.card : source.saved.card;
+  if (!binsAllow(cc, card.digits))
+    return validationError([`credit_card.${cc['bins'] !== undefined ? 'bins' : 'whitelist_bins'} does not allow this card`], { id: errorId(ctx) });
+  if (source.kind === 'token') source.token.used = true;
+  const c = cardFor(card.digits);
   const auth = cc['authentication'];
-  const threeDs = auth === true || (auth !== false && c.enrolled);
+  // One-click charges skip 3DS; a two-clicks token asks for it unless the charge says otherwise.
+  const threeDs =
+    source.kind === 'saved' ? false : source.token.twoClicks ? auth !== false : auth === true || (auth !== false && c.enrolled);
   const tx: SimTransaction = {
     transactionId: st.ids.uuid(),
     orderId,
     card: c,
-    cardNumber: tok.digits,
+    cardNumber: card.digits,
+    cardExpiry: { expMonth: card.expMonth, expYear: card.expYear },
     threeDs,
     preauth: cc['type'] === 'authorize',
-    authorizedAmount: gross.right,
-    grossAmount: gross.right,
+    authorizedAmount: gross,
+    grossAmount: gross,
     status: 'pending',
     fraud: undefined,
     transactionTime: st.now,
@@ -123,6 +142,8 @@ export const charge = (ctx: SimContext, body: unknown): ApiReply => {
     approvalCode: undefined,
     channelResponse: { code: '', message: '' },
     history: [],
+    saveToken: cc['save_token_id'] === true && source.kind === 'token',
+    savedToken: undefined,
   };
   st.txs.set(tx.transactionId, tx);
   st.orders.set(orderId, [...(st.orders.get(orderId) ?? []), tx.transactionId]);

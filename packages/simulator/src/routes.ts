@@ -146,17 +146,19 @@ const threeDsJson = (view: ThreeDsView): SimResponse => {
 
 const ACTIONS = ['approve', 'deny', 'cancel', 'expire', 'refund'] as const;
 
-/** Midtrans endpoints the simulator knows of but does not implement. */
-const UNSUPPORTED: readonly RegExp[] = [
-  /^\/v2\/[^/]+\/status\/b2b$/,
-  /^\/v2\/card\/register$/,
-  /^\/v2\/point_inquiry\/[^/]+$/,
-  /^\/v1\/bins\/[^/]+$/,
-  /^\/v2\/pay\/account/,
-  /^\/v1\/subscriptions/,
-  /^\/v1\/payment-methods/,
-  /^\/v2\/bca\/tokens/,
-  /^\/snap\//,
+/**
+ * Midtrans endpoints the simulator knows of but does not implement, with the feature each belongs
+ * to (docs/simulator-endpoints.md lists them with their sources).
+ */
+const UNSUPPORTED: readonly (readonly [RegExp, string])[] = [
+  [/^\/v2\/[^/]+\/status\/b2b$/, 'B2B transaction status (GET /v2/{id}/status/b2b)'],
+  [/^\/v2\/card\/register$/, 'card registration other than GET /v2/card/register'],
+  [/^\/v1\/bins\/[^/]+$/, 'BIN lookup (GET /v1/bins/{bin})'],
+  [/^\/v2\/pay\/account/, 'pay account linking (/v2/pay/account)'],
+  [/^\/v1\/subscriptions/, 'subscriptions (/v1/subscriptions)'],
+  [/^\/v1\/payment-methods/, 'payment methods (/v1/payment-methods)'],
+  [/^\/v2\/bca\/tokens/, 'BCA tokens (/v2/bca/tokens)'],
+  [/^\/snap\//, 'Snap (/snap/...)'],
 ];
 
 /** Answers one request; never throws for any input (the server still guards the edge). */
@@ -212,11 +214,18 @@ export const route = async (sim: Simulation, controls: SimControls, options: Rou
   }
 
   // --- card tokenization (client key in the query, no server key) ----------------------------------
-  if (path === '/v2/token')
-    return only(['GET'], () => reply(sim.token(Object.fromEntries(url.searchParams.entries()))));
+  const query = (): Record<string, string> => Object.fromEntries(url.searchParams.entries());
+  if (path === '/v2/token') return only(['GET'], () => reply(sim.token(query())));
+  // Card registration: the client key in the query, like tokenization (clients may send the server key too).
+  if (path === '/v2/card/register' && method === 'GET') return reply(sim.registerCard(query()));
 
   // --- Core API ------------------------------------------------------------------------------------
-  if (UNSUPPORTED.some((r) => r.test(path))) return notImplemented(`${method} ${path}`);
+  const unsupported = UNSUPPORTED.find(([r]) => r.test(path));
+  if (unsupported !== undefined) return notImplemented(`${unsupported[1]}: ${method} ${path}`);
+  if (parts.length === 3 && parts[0] === 'v2' && parts[1] === 'point_inquiry')
+    return only(['GET'], () =>
+      authorized(req.headers['authorization'], options.serverKey) ? reply(sim.pointInquiry(segment(parts[2]!), query())) : unauthorized(),
+    );
   const known =
     path === '/v2/charge' ||
     path === '/v2/capture' ||

@@ -10,6 +10,7 @@ import { approve, cancel, capture, deny, expire, refund, status } from './coreAp
 import { pendingDeliveries, releaseHeld, reportDelivery, takeDue } from './deliveries';
 import type { ApiReply } from './replies';
 import { charge, completeThreeDs, idempotent, threeDs, token, type ThreeDsView } from './requests';
+import { pointInquiry, registerCard } from './savedCards';
 import { truth, type SimTruth } from './statement';
 import { freshState, lookup, type Delivery, type DeliveryRecord, type DeliveryResult, type SimConfig, type SimContext, type SimTransaction } from './state';
 
@@ -42,6 +43,10 @@ export interface Simulation {
   releaseHeld(): void;
 
   token(query: Readonly<Record<string, string | undefined>>): ApiReply;
+  /** `GET /v2/card/register`: saves a card for one-click and two-clicks charges. */
+  registerCard(query: Readonly<Record<string, string | undefined>>): ApiReply;
+  /** `GET /v2/point_inquiry/{token_id}`: the sandbox test cards have no reward points (402). */
+  pointInquiry(tokenId: string, query: Readonly<Record<string, string | undefined>>): ApiReply;
   charge(body: unknown): ApiReply;
   status(id: string): ApiReply;
   approve(id: string): ApiReply;
@@ -93,6 +98,8 @@ export const createSimulation = (options: SimulationOptions): Simulation => {
     nextEventAt: () => nextEventAt(ctx),
     releaseHeld: () => releaseHeld(ctx),
     token: (q) => token(ctx, q),
+    registerCard: (q) => registerCard(ctx, q),
+    pointInquiry: (id, q) => pointInquiry(ctx, id, q),
     charge: (body) => charge(ctx, body),
     status: (id) => status(ctx, id),
     approve: (id) => approve(ctx, id),

@@ -3,7 +3,7 @@
  * notification queue and the idempotency window. The concept modules (requests, clock, Core API
  * answers, deliveries) read and change it through a `SimContext`; `reset` swaps in a fresh state.
  */
-import type { TestCard } from './cards';
+import type { CardInput, TestCard } from './cards';
 import { createRng, type ChaosKind, type Rng } from './chaos';
 import type { Money } from './money';
 import type { ApiReply } from './replies';
@@ -42,6 +42,30 @@ export interface SimTransaction {
   approvalCode: string | undefined;
   channelResponse: { readonly code: string; readonly message: string };
   readonly history: { readonly at: number; readonly transaction_status: TransactionStatus; readonly fraud_status: FraudStatus | null }[];
+  /** The charge asked for `credit_card.save_token_id`: the card is saved once it is authorized or captured. */
+  readonly saveToken: boolean;
+  readonly cardExpiry: Pick<CardInput, 'expMonth' | 'expYear'>;
+  /** The saved card this transaction issued (or was charged with, one-click), stated in its answers once issued. */
+  savedToken: SavedToken | undefined;
+}
+
+// -------------------------------------------------------------------------------------------------
+// cards
+// -------------------------------------------------------------------------------------------------
+
+/** A single-use `token_id` from `GET /v2/token` (of a card, or of a saved card plus CVV: two-clicks). */
+export interface IssuedToken {
+  readonly card: CardInput;
+  used: boolean;
+  /** Issued for a saved card (two-clicks): 3DS unless the charge says `authentication: false`. */
+  readonly twoClicks: boolean;
+}
+
+/** A `saved_token_id` (one-click, two-clicks): reusable until the card's expiry. */
+export interface SavedToken {
+  readonly id: string;
+  readonly card: CardInput;
+  readonly expiresAt: number;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -107,7 +131,10 @@ export interface SimState {
   chaosRng: Rng;
   txs: Map<string, SimTransaction>;
   orders: Map<string, string[]>;
-  tokens: Map<string, { readonly digits: string; used: boolean }>;
+  tokens: Map<string, IssuedToken>;
+  savedTokens: Map<string, SavedToken>;
+  /** Numbers the `id` of validation answers (kept apart from `ids` so errors never shift the seeded identifiers). */
+  nextErrorId: number;
   queue: QueuedDelivery[];
   held: Map<string, QueuedDelivery>;
   log: DeliveryRecord[];
@@ -133,6 +160,8 @@ export const freshState = (config: SimConfig): SimState => ({
   txs: new Map(),
   orders: new Map(),
   tokens: new Map(),
+  savedTokens: new Map(),
+  nextErrorId: 1,
   queue: [],
   held: new Map(),
   log: [],

@@ -7,6 +7,7 @@ import { maskCard } from './cards';
 import { formatMidtransTime, isoTime } from './midtransTime';
 import { formatAmount } from './money';
 import type { Json } from './replies';
+import { savedTokenFields } from './savedCards';
 import { signatureKey } from './signature';
 import { lookup, refunded, type SimConfig, type SimContext, type SimTransaction } from './state';
 import type { FraudStatus, TransactionStatus } from './status';
@@ -108,6 +109,7 @@ export const statement = (config: SimConfig, tx: SimTransaction, statusCode: str
     channel_response_message: tx.channelResponse.message,
     ...(tx.expiryTime !== undefined && tx.status === 'pending' ? { expiry_time: time(tx.expiryTime) } : {}),
     ...(tx.settlementTime !== undefined ? { settlement_time: time(tx.settlementTime) } : {}),
+    ...savedTokenFields(tx),
   };
   if (tx.refunds.length > 0) {
     body['refund_amount'] = formatAmount(refunded(tx));

@@ -3,6 +3,7 @@
  * card's verdict (once authenticated, or at once without 3DS) decides where a charge goes.
  */
 import { notify } from './deliveries';
+import { saveCardOf } from './savedCards';
 import type { SimContext, SimTransaction } from './state';
 import type { FraudStatus, TransactionStatus } from './status';
 
@@ -25,6 +26,7 @@ export const decide = (ctx: SimContext, tx: SimTransaction): void => {
       tx.approvalCode = String(ctx.st.ids.int(100000, 999999));
       tx.channelResponse = APPROVED;
       if (!tx.preauth) tx.captureTime = ctx.st.now;
+      saveCardOf(ctx, tx);
       move(ctx, tx, tx.preauth ? 'authorize' : 'capture', tx.card.outcome === 'accept' ? 'accept' : 'challenge');
       return;
     case 'fds_deny':

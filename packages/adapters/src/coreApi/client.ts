@@ -72,6 +72,36 @@ export interface CaptureOptions {
 
 export type CoreApiResult = TE.TaskEither<CoreApiError, CoreApiAnswer>;
 
+/** The card `GET /v2/card/register` saves (https://docs.midtrans.com/reference/register-card). */
+export interface CardRegistration {
+  readonly card_number: string;
+  readonly card_exp_month: string;
+  /** Four digits. */
+  readonly card_exp_year: string;
+  readonly card_cvv?: string;
+  /** The merchant's client key: the endpoint authenticates with it, not with the server key. */
+  readonly client_key: string;
+}
+
+/** A saved card: charge it with `credit_card.token_id` = `savedTokenId` (one-click), or tokenize it again with a CVV (two-clicks). */
+export interface RegisteredCard {
+  readonly savedTokenId: string;
+  /** Midtrans time (GMT+7), when the answer states it. */
+  readonly savedTokenIdExpiredAt: string | undefined;
+  readonly maskedCard: string | undefined;
+  readonly transactionId: string | undefined;
+  /** The body exactly as received. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** An answer of a call that opens no order (card register, point inquiry): returned, not recorded. */
+export interface UnrecordedAnswer {
+  readonly call: CoreApiCall;
+  readonly httpStatus: number;
+  readonly statusCode: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
 export interface CoreApiClient {
   /** Records the charge request, sends `POST /v2/charge`, records the answer. */
   charge(body: unknown): CoreApiResult;
@@ -91,6 +121,15 @@ export interface CoreApiClient {
   directRefund(id: string, options?: RefundOptions): CoreApiResult;
   /** Captures an authorized transaction, in full or in part. */
   capture(options: CaptureOptions): CoreApiResult;
+  /**
+   * Saves a card (`GET /v2/card/register`) for one-click and two-clicks charges. It opens no order,
+   * so nothing is recorded; the saved token's charges are (through `charge`, like any charge).
+   * Card numbers should reach Midtrans from the customer's browser; use this only where card data
+   * may pass through your backend.
+   */
+  registerCard(card: CardRegistration): TE.TaskEither<CoreApiError, RegisteredCard>;
+  /** Card reward points of a token (`GET /v2/point_inquiry/{token_id}`); opens no order, so nothing is recorded. */
+  pointInquiry(tokenId: string, grossAmount?: number): TE.TaskEither<CoreApiError, UnrecordedAnswer>;
   readonly baseUrl: string;
 }
 
@@ -218,6 +257,48 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
     return classify(call, req, answered.right);
   };
 
+  /** Sends a GET that concerns no order and classifies its answer without recording it. */
+  const unrecorded = async (call: CoreApiCall, path: string): Promise<Checked<UnrecordedAnswer>> => {
+    const answered = await send({ method: 'GET', path })();
+    if (E.isLeft(answered)) return E.left(transportError(call, answered.left));
+    const a = answered.right;
+    const body = a.body;
+    if (!a.json || !isRecord(body)) return E.left({ _tag: 'BadResponse', call, httpStatus: a.httpStatus, reason: a.json ? 'the body is not a JSON object' : 'the body is not JSON' });
+    const code = str(body['status_code']);
+    if (a.httpStatus >= 400 || code === undefined || !isSuccessCode(code, body, call))
+      return E.left({
+        _tag: 'MidtransError',
+        call,
+        statusCode: code ?? String(a.httpStatus),
+        message: redact(str(body['status_message']) ?? '') || `HTTP ${a.httpStatus}`,
+        httpStatus: a.httpStatus,
+        body,
+      });
+    return E.right({ call, httpStatus: a.httpStatus, statusCode: code, body });
+  };
+
+  const registerCard = (card: CardRegistration): TE.TaskEither<CoreApiError, RegisteredCard> => async () => {
+    const q = new URLSearchParams({
+      card_number: card.card_number,
+      card_exp_month: card.card_exp_month,
+      card_exp_year: card.card_exp_year,
+      ...(card.card_cvv !== undefined ? { card_cvv: card.card_cvv } : {}),
+      client_key: card.client_key,
+    });
+    const r = await unrecorded('register_card', `/v2/card/register?${q.toString()}`);
+    if (E.isLeft(r)) return r;
+    const b = r.right.body;
+    const saved = str(b['saved_token_id']);
+    if (saved === undefined) return E.left({ _tag: 'BadResponse', call: 'register_card', httpStatus: r.right.httpStatus, reason: 'no saved_token_id in the body' });
+    return E.right({
+      savedTokenId: saved,
+      savedTokenIdExpiredAt: str(b['saved_token_id_expired_at']),
+      maskedCard: str(b['masked_card']),
+      transactionId: str(b['transaction_id']),
+      body: b,
+    });
+  };
+
   // --- asking the engine first ----------------------------------------------------------------------
 
   const loadOrder = async (call: CoreApiCall, id: string): Promise<Checked<{ order: OrderState; attempt: AttemptState }>> => {
@@ -301,6 +382,9 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
   return {
     baseUrl,
     charge,
+    registerCard,
+    pointInquiry: (tokenId, grossAmount) => () =>
+      unrecorded('point_inquiry', `/v2/point_inquiry/${pathId(tokenId)}${grossAmount !== undefined ? `?gross_amount=${grossAmount}` : ''}`),
     status: (id) => () => exchange('status', 'GET', `/v2/${pathId(id)}/status`),
     approve: (id) => action('approve', id, `/v2/${pathId(id)}/approve`),
     deny: (id) => action('deny', id, `/v2/${pathId(id)}/deny`),

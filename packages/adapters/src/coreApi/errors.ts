@@ -9,8 +9,19 @@ import type { IngestResult } from '../ingest/index';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** The Core API calls the client makes. */
-export type CoreApiCall = 'charge' | 'status' | 'approve' | 'deny' | 'cancel' | 'expire' | 'refund' | 'direct_refund' | 'capture';
+/** The Core API calls the client makes (`register_card` and `point_inquiry` open no order, so nothing of theirs is recorded). */
+export type CoreApiCall =
+  | 'charge'
+  | 'status'
+  | 'approve'
+  | 'deny'
+  | 'cancel'
+  | 'expire'
+  | 'refund'
+  | 'direct_refund'
+  | 'capture'
+  | 'register_card'
+  | 'point_inquiry';
 
 /** Midtrans answered with an error: in the body of an HTTP 2xx (`"status_code": "412"`) or as an HTTP error. */
 export interface MidtransError {

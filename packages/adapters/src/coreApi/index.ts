@@ -3,7 +3,7 @@
  * returning it, and reports failures as tagged values.
  */
 export { createCoreApiClient, MAX_IDEMPOTENCY_KEY_LENGTH, PRODUCTION_BASE_URL, SANDBOX_BASE_URL } from './client';
-export type { CoreApiCommonOptions, CaptureOptions, CoreApiAnswer, CoreApiClient, CoreApiClientOptions, CoreApiResult, RefundOptions } from './client';
+export type { CardRegistration, CoreApiCommonOptions, CaptureOptions, RegisteredCard, UnrecordedAnswer, CoreApiAnswer, CoreApiClient, CoreApiClientOptions, CoreApiResult, RefundOptions } from './client';
 export { matchCoreApiError, refusedLocally, renderCoreApiError } from './errors';
 export type {
   BadResponse,
