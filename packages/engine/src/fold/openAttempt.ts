@@ -7,6 +7,7 @@ import type { StatusReport } from '../observation';
 import { withAttempt, type AttemptState, type OrderState } from '../state';
 import { OPENING_STATUSES } from '../status';
 import { decision, rejected, type Decision } from './decision';
+import { isFraudDenyOutsideDeny } from './judge';
 import { addBit, statusPair } from './pairs';
 import type { Subject } from './reasons';
 import { reportTarget } from './target';
@@ -16,6 +17,7 @@ export const openAttempt = (o: OrderState, r: StatusReport, subject: Subject): D
   if (o.requestedAmount !== undefined && r.grossAmount !== o.requestedAmount)
     return rejected(o, o.orderId, tid, { code: 'amount_mismatch', case: 'charge_request', stated: r.grossAmount, requested: o.requestedAmount });
   const target = pairOf(r.status, r.fraud ?? null);
+  if (isFraudDenyOutsideDeny(target)) return decision('illegal', { code: 'no_legal_path', case: 'fraud_deny', subject, stated: target }, o.orderId, tid);
   const steps = path(START_PAIR, target);
   if (steps === undefined || steps.length === 0) return decision('illegal', { code: 'no_legal_path', case: 'cannot_open', subject, stated: target }, o.orderId, tid);
   let visited = 0;

@@ -6,5 +6,5 @@ export { given, foldAll } from './given';
 export type { Expectation, Specified } from './given';
 export { paymentFixture } from './fixtures';
 export type { PaymentFixture, PaymentFixtureOptions, ReportExtras } from './fixtures';
-export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbWildObservation } from './arbitraries';
-export type { AttemptHistory, HistoryState } from './arbitraries';
+export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbLateRefundAnswers, arbWildObservation, harmlessNoise } from './arbitraries';
+export type { AttemptHistory, HistoryOptions, HistoryState } from './arbitraries';
