@@ -90,7 +90,7 @@ export const reportTarget = (o: OrderState, a: AttemptState, r: StatusReport): C
   const ownChargedBack = r.chargebackAmount ?? (r.status === 'chargeback' ? gross - refunded : undefined);
   const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
   // Partial refunds that add up to the whole amount are a refund.
-  const status = r.status === 'partial_refund' && refunded === gross ? 'refund' : r.status;
+  const status = r.status === 'partial_refund' && refunded > 0 && refunded === gross ? 'refund' : r.status;
   return pass({
     pair: pairOf(status, r.fraud ?? a.fraud),
     gross,
