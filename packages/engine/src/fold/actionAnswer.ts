@@ -34,14 +34,14 @@ const subjectOf = (action: ActionName, refundAgain?: string): Subject => ({ kind
  * that way was not observed (a refund answered before the settlement notification): the pair
  * where the action was allowed, which the way to the result then passes through.
  */
-const preconditionOnWay = (a: AttemptState, action: ActionName, result: Pair): Pair | undefined =>
-  (ACTION_PAIRS.get(action) ?? []).find(
-    (p) =>
-      p !== result &&
-      path(p, result) !== undefined &&
-      // ahead: the answer moves the attempt on; behind: a late answer to history skipped here
-      (path(a.pair, p) !== undefined || (path(a.origin, p) !== undefined && path(result, a.pair) !== undefined)),
+const preconditionOnWay = (a: AttemptState, action: ActionName, result: Pair): Pair | undefined => {
+  const leading = (ACTION_PAIRS.get(action) ?? []).filter((p) => p !== result && path(p, result) !== undefined);
+  // ahead: the answer moves the attempt on; behind: a late answer to history skipped here
+  return (
+    leading.find((p) => path(a.pair, p) !== undefined) ??
+    leading.find((p) => path(a.origin, p) !== undefined && path(result, a.pair) !== undefined)
   );
+};
 
 export const decideActionAnswer = (o: OrderState, obs: ActionResponse): Decision => {
   const report = reportOf(obs.answer);
