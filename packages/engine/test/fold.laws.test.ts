@@ -3,7 +3,8 @@ import { FRAUD_EDGES, TRANSACTION_EDGES, createLedger, decide, evolve, replay, S
 import { isTerminalPair, pairOf, type FraudNode, type TxNode } from '../src/internal';
 import { arbAttemptHistory, arbHistoryAndDelivery, arbLateRefundAnswers, arbWildObservation, foldAll, type AttemptHistory } from '../src/testing/index';
 
-const RUNS = { numRuns: 1000 };
+// 1,000 runs each in CI; PAYSTATE_LAW_RUNS=100000 for a one-off long run (docs/benchmarks.md).
+const RUNS = { numRuns: Number(process.env['PAYSTATE_LAW_RUNS'] ?? 1000) };
 const arbWild = fc.array(arbWildObservation(), { minLength: 1, maxLength: 30 });
 
 // An oracle built from the cited tables alone (not from the machines or the compiled lookup).
