@@ -33,7 +33,8 @@ describe('paystate replay', () => {
     expect(doc.events.map((e) => e['outcome'])).toEqual(['applied', 'rejected']);
     expect(doc.events[1]).toMatchObject({ kind: 'notification', transaction_status: 'capture', fraud_status: 'accept' });
     expect(String(doc.events[1]!['reason'])).toMatch(/^line 2: signature_key: /);
-    expect(doc.orders['corpus-39-forged-sig']).toMatchObject({ transaction_status: 'capture', fraud_status: 'accept', flags: ['rejected_input'] });
+    // a forged notification is not authenticated: it leaves the order untouched, without a flag
+    expect(doc.orders['corpus-39-forged-sig']).toMatchObject({ transaction_status: 'capture', fraud_status: 'accept', flags: [] });
   });
 
   test('NDJSON on standard input: a malformed line is a rejected event with its line number, and the rest is replayed', async () => {

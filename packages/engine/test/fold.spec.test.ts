@@ -193,8 +193,8 @@ describe('input checks (DOMAIN §5)', () => {
       .then({ outcome: 'rejected', reason: 'not below' });
   });
 
-  test('an input the adapters could not trust is rejected and flags a known order', () => {
-    given(pay.charged('capture', 'accept')).when(pay.invalid('signature_key: does not match')).then({ outcome: 'rejected', flags: ['rejected_input'] });
+  test('a notification the adapters could not trust is rejected and leaves a known order untouched, without a flag', () => {
+    given(pay.charged('capture', 'accept')).when(pay.invalid('signature_key: does not match')).then({ outcome: 'rejected', flags: [], transaction_status: 'capture' });
   });
 });
 

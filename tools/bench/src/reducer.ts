@@ -276,6 +276,26 @@ export const reducerRoute = (from: number, to: number): Route | null => {
 };
 export { pairCode as reducerPair };
 
+/** The way `from → vias… → to`, each leg the shortest; null when a leg has none. */
+const routeThrough = (from: number, vias: readonly number[], to: number): Route | null => {
+  let at = from;
+  let steps: number[] = [];
+  let seen = 0;
+  let challenged = false;
+  let viaSettlement = false;
+  for (const v of [...vias, to]) {
+    if (v === at) continue;
+    const leg = reducerRoute(at, v);
+    if (leg === null) return null;
+    steps = [...steps, ...leg.steps];
+    seen |= leg.seen;
+    challenged ||= leg.challenged;
+    viaSettlement ||= leg.viaSettlement;
+    at = v;
+  }
+  return { steps, seen, challenged, viaSettlement };
+};
+
 // ---------------------------------------------------------------------------------------------
 // actions (DOMAIN §6)
 // ---------------------------------------------------------------------------------------------
@@ -404,6 +424,8 @@ interface Claim {
   readonly ownChargedBack: Money | undefined;
   /** Payload times, when the claim carries any. */
   readonly report: StatusReport | undefined;
+  /** Pairs the answer proves were passed on the way (a precondition, a partial capture). */
+  readonly via?: readonly number[];
 }
 
 const sameClaim = (a: ReducerAttempt, status: TransactionStatus, fraud: Verdict, ownRefunded?: Money): Claim => ({
@@ -471,7 +493,8 @@ const claimOf = (o: ReducerState | undefined, a: ReducerAttempt, r: StatusReport
   const ownChargedBack = r.chargebackAmount !== undefined ? r.chargebackAmount : r.status === 'chargeback' ? gross - refunded : undefined;
   const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
   return {
-    status: r.status,
+    // partial refunds that add up to the whole amount are a refund
+    status: r.status === 'partial_refund' && refunded > 0 && refunded === gross ? 'refund' : r.status,
     fraud: r.fraud ?? a.fraud,
     gross,
     refunded,
@@ -548,6 +571,10 @@ const lateMoney = (
   reconciles,
 });
 
+/** fraud_status deny comes with transaction_status deny only (DOMAIN §3). */
+const denyOutsideDeny = (status: TransactionStatus, what: string, tid: string): Judgement =>
+  judgement('illegal', 'fraud_deny', `${what} says ${status}/deny, which Midtrans never reports: deny comes only with deny`, tid);
+
 /** DOMAIN §4: applied, duplicate, stale or illegal, for a claimed state of a known attempt. */
 const judge = (a: ReducerAttempt, c: Claim, what: string, reconciles: boolean): Judgement => {
   const here = pairCode(a.status, a.fraud);
@@ -563,6 +590,7 @@ const judge = (a: ReducerAttempt, c: Claim, what: string, reconciles: boolean): 
     flags: NO_FLAGS,
     reconciles,
   });
+  if (c.fraud === 'deny' && c.status !== 'deny') return denyOutsideDeny(c.status, what, a.transactionId);
   if (overdrawn) {
     // only history (stale) or illegal
   } else if (there === here) {
@@ -575,7 +603,7 @@ const judge = (a: ReducerAttempt, c: Claim, what: string, reconciles: boolean): 
     if (repeats(a.status) && c.refunded >= a.refunded && c.chargedBack >= a.chargedBack)
       return advance(a, c, { steps: [there], seen: 0, challenged: false, viaSettlement: false }, what, reconciles);
   } else {
-    const way = reducerRoute(here, there);
+    const way = (c.via !== undefined ? routeThrough(here, c.via, there) : null) ?? reducerRoute(here, there);
     if (way !== null) return advance(a, c, way, what, reconciles);
   }
   const origin = pairCode(a.originStatus, a.originFraud);
@@ -623,20 +651,42 @@ const isOpening = (s: TransactionStatus): boolean => {
   }
 };
 
+const BLANK: ReducerAttempt = {
+  transactionId: '',
+  status: 'pending',
+  fraud: null,
+  originStatus: 'start',
+  originFraud: null,
+  seen: 0,
+  challengeSeen: false,
+  authorizedAmount: 0,
+  grossAmount: 0,
+  refunded: 0,
+  refunds: {},
+  chargedBack: 0,
+  transactionTime: undefined,
+  expiryTime: undefined,
+  settlementTime: undefined,
+};
+
 const openAttempt = (o: ReducerState, r: StatusReport, code: string, what: string): Judgement => {
   const tid = r.transactionId;
   if (o.requestedAmount !== undefined && o.requestedAmount !== r.grossAmount)
     return rejectedIn(o, tid, 'amount_mismatch', `gross_amount ${displayAmount(r.grossAmount)} differs from the requested ${displayAmount(o.requestedAmount)}`);
   const fraud = r.fraud ?? null;
-  const target = pairCode(r.status, fraud);
+  if (fraud === 'deny' && r.status !== 'deny') return denyOutsideDeny(r.status, what, tid);
+  const first = claimOf(o, { ...BLANK, transactionId: tid, authorizedAmount: r.grossAmount, grossAmount: r.grossAmount }, r);
+  if ('outcome' in first) return first;
+  const status = first.status;
+  const target = pairCode(status, fraud);
   const way = reducerRoute(START, target);
-  if (way === null || way.steps.length === 0) return judgement('illegal', 'unreachable', `${what} cannot open an attempt at ${nameOf(r.status, fraud)}`, tid);
-  const direct = way.steps.length === 1 && isOpening(r.status);
+  if (way === null || way.steps.length === 0) return judgement('illegal', 'unreachable', `${what} cannot open an attempt at ${nameOf(status, fraud)}`, tid);
+  const direct = way.steps.length === 1 && isOpening(status);
   const blank: ReducerAttempt = {
     transactionId: tid,
-    status: r.status,
+    status,
     fraud: null,
-    originStatus: direct ? r.status : 'start',
+    originStatus: direct ? status : 'start',
     originFraud: direct ? fraud : null,
     seen: way.seen,
     challengeSeen: way.challenged,
@@ -654,13 +704,13 @@ const openAttempt = (o: ReducerState, r: StatusReport, code: string, what: strin
   if (c.refunded + c.chargedBack > c.gross)
     return judgement('illegal', 'inconsistent_amounts', `${what} opens with refunds and chargebacks above gross_amount ${displayAmount(c.gross)}`, tid);
   const skipped: string[] = [];
-  for (let i = 0; i < way.steps.length - 1; i++) if (txAt(way.steps[i]!) !== r.status) skipped.push(pairName(way.steps[i]!));
+  for (let i = 0; i < way.steps.length - 1; i++) if (txAt(way.steps[i]!) !== status) skipped.push(pairName(way.steps[i]!));
   return {
     outcome: 'applied',
     code,
-    reason: `${what} opens attempt ${tid} at ${nameOf(r.status, fraud)}${money(c.refunded, c.chargedBack)}${skipped.length > 0 ? `, by way of ${skipped.join(', ')} (inferred)` : ''}`,
+    reason: `${what} opens attempt ${tid} at ${nameOf(status, fraud)}${money(c.refunded, c.chargedBack)}${skipped.length > 0 ? `, by way of ${skipped.join(', ')} (inferred)` : ''}`,
     tid,
-    flags: r.status === 'deny' && way.viaSettlement ? REVERSAL_FLAGS : NO_FLAGS,
+    flags: status === 'deny' && way.viaSettlement ? REVERSAL_FLAGS : NO_FLAGS,
     attempt: { ...blank, fraud, refunded: c.refunded, refunds: c.refunds, chargedBack: c.chargedBack },
   };
 };
@@ -672,17 +722,34 @@ const attemptOf = (o: ReducerState, tid: string | undefined): ReducerAttempt | u
   return undefined;
 };
 
+/**
+ * DOMAIN §6b.2: a captured (or later) status stated with less than the authorized amount, before
+ * any capture was seen: the partial capture itself. The pairs it proves were passed.
+ */
+const partialCapture = (a: ReducerAttempt, r: StatusReport): readonly number[] | undefined => {
+  if ((a.status !== 'pending' && a.status !== 'authorize') || a.grossAmount !== a.authorizedAmount) return undefined;
+  if (!(r.grossAmount > 0 && r.grossAmount < a.authorizedAmount)) return undefined;
+  switch (r.status) {
+    case 'capture':
+    case 'settlement':
+    case 'refund':
+    case 'partial_refund':
+    case 'chargeback':
+    case 'partial_chargeback':
+    case 'cancel':
+    case 'deny': {
+      const verdict = r.fraud === 'accept' || r.fraud === 'challenge' ? r.fraud : a.fraud === 'deny' ? null : a.fraud;
+      return [pairCode('authorize', a.fraud), pairCode('capture', verdict)];
+    }
+    default:
+      return undefined;
+  }
+};
+
 /** DOMAIN §5: the amount a statement must carry, before capture the authorized one, after it the captured one. */
 const amountCheck = (o: ReducerState, a: ReducerAttempt, r: StatusReport): Judgement | undefined => {
-  let expected: Money;
-  switch (r.status) {
-    case 'pending':
-    case 'authorize':
-      expected = a.authorizedAmount;
-      break;
-    default:
-      expected = a.grossAmount;
-  }
+  // DOMAIN §6b.5: after a partial capture every status, a late pending included, states the captured amount
+  const expected = a.grossAmount;
   return r.grossAmount === expected
     ? undefined
     : rejectedIn(o, a.transactionId, 'amount_mismatch', `gross_amount ${displayAmount(r.grossAmount)} is not the attempt's ${displayAmount(expected)}`);
@@ -708,6 +775,12 @@ const onReport = (o: ReducerState, r: StatusReport, what: ReportKind): Judgement
       return judgement('illegal', 'active_attempt', `new transaction ${tid} while attempt ${latest.transactionId} is still ${latest.status}`, tid);
     return openAttempt(o, r, 'retry_opened', `retry after ${latest.status}: ${what}`);
   }
+  const partial = what === 'charge response' ? undefined : partialCapture(a, r);
+  if (partial !== undefined) {
+    const c = claimOf(o, { ...a, grossAmount: r.grossAmount }, r);
+    if ('outcome' in c) return c;
+    return judge(a, { ...c, via: partial }, what, what === 'status response');
+  }
   const wrong = amountCheck(o, a, r);
   if (wrong !== undefined) return wrong;
   const c = claimOf(o, a, r);
@@ -719,10 +792,8 @@ const onReport = (o: ReducerState, r: StatusReport, what: ReportKind): Judgement
 // action answers
 // ---------------------------------------------------------------------------------------------
 
-const onRefund = (o: ReducerState, a: ReducerAttempt, obs: ActionResponse, r: StatusReport, what: string): Judgement => {
+const onRefund = (a: ReducerAttempt, obs: ActionResponse, r: StatusReport, what: string, via: readonly number[]): Judgement => {
   const tid = a.transactionId;
-  const wrong = amountCheck(o, a, r);
-  if (wrong !== undefined) return wrong;
   const key = r.refundKey ?? obs.request.refundKey;
   const remaining = a.grossAmount - a.refunded - a.chargedBack;
   const amount = r.refundAmount ?? obs.request.amount ?? remaining;
@@ -741,8 +812,14 @@ const onRefund = (o: ReducerState, a: ReducerAttempt, obs: ActionResponse, r: St
       return judge(a, sameClaim(a, r.status, fraud, r.status === 'refund' ? a.grossAmount : undefined), `${what} for refund ${key} again`, false);
     }
   }
+  // DOMAIN §6b.4: the refunds known by key (and chargebacks) leave no room for this one, ever
+  const room = a.grossAmount - total(a.refunds) - a.chargedBack;
+  if (amount > room)
+    return judgement('illegal', 'refund_never_fits', `a refund of ${displayAmount(amount)} never fitted: the known refunds leave ${displayAmount(room)}`, tid);
+  // partial refunds that add up to the whole amount are a refund
+  const status: TransactionStatus = r.status === 'partial_refund' && a.refunded + amount === a.grossAmount ? 'refund' : r.status;
   const here = pairCode(a.status, a.fraud);
-  const there = pairCode(r.status, fraud);
+  const there = pairCode(status, fraud);
   if (there !== here && reducerRoute(here, there) === null && reducerRoute(there, here) !== null) {
     // An earlier refund answered after a later one moved the attempt on. When its key is new and
     // every known refund is keyed (so it is not counted yet), its amount still counts (DOMAIN §4
@@ -757,22 +834,16 @@ const onRefund = (o: ReducerState, a: ReducerAttempt, obs: ActionResponse, r: St
       reducerRoute(pairCode(a.originStatus, a.originFraud), there) !== null
     )
       return lateMoney(a, refunded, { ...a.refunds, [key]: amount }, a.chargedBack, `${what} (${nameOf(r.status, fraud)}) is behind the attempt, now ${describe(a)}`, false);
-    return judge(a, sameClaim(a, r.status, fraud), what, false);
+    return judge(a, sameClaim(a, status, fraud), what, false);
   }
   if (amount <= 0 || amount > remaining)
     return judgement('illegal', 'refund_exceeds_remaining', `a refund of ${displayAmount(amount)} is more than the ${displayAmount(remaining)} left to refund`, tid);
-  const refunded = r.status === 'refund' ? a.grossAmount : a.refunded + amount;
-  if (r.status === 'partial_refund' && refunded >= a.grossAmount)
-    return judgement(
-      'illegal',
-      'inconsistent_amounts',
-      `${what} says partial_refund, yet ${displayAmount(refunded)} of ${displayAmount(a.grossAmount)} would then be refunded`,
-      tid,
-    );
+  const refunded = status === 'refund' ? a.grossAmount : a.refunded + amount;
   return judge(
     a,
     {
-        status: r.status,
+      via,
+      status,
       fraud,
       gross: a.grossAmount,
       refunded,
@@ -792,19 +863,30 @@ const onAction = (o: ReducerState, obs: ActionResponse): Judgement => {
   const r = 'report' in ans ? ans.report : undefined;
   const err = 'error' in ans ? ans.error : undefined;
   const tid = r !== undefined ? r.transactionId : obs.targetId !== undefined && obs.targetId !== o.orderId ? obs.targetId : undefined;
-  const a = attemptOf(o, tid);
+  const found = attemptOf(o, tid);
   const action = obs.action;
+  // an answer (other than capture's own) stating a partial capture not seen yet
+  const partial = found !== undefined && r !== undefined && action !== 'capture' && r.statusCode !== '202' ? partialCapture(found, r) : undefined;
+  const a = found !== undefined && partial !== undefined && r !== undefined ? { ...found, grossAmount: r.grossAmount } : found;
   if (a === undefined)
     return tid === undefined
       ? judgement('illegal', 'no_attempt', `${action} on order ${o.orderId} before any attempt exists`, undefined)
       : rejectedIn(o, tid, 'unknown_transaction', `order ${o.orderId} has no attempt ${tid}`);
   const id = a.transactionId;
+  // DOMAIN §6b.9: the input checks come before anything §6 says
+  if (r !== undefined) {
+    const wrong = action === 'capture' ? captureAmountCheck(o, a, obs, r) : amountCheck(o, a, r);
+    if (wrong !== undefined) return wrong;
+  }
   // A success answer proves the precondition held somewhere on the way to the state it reports.
   let provenByAnswer = false;
+  const via: number[] = partial !== undefined ? [...partial] : [];
   if (!allowedOnPath(a, action)) {
     const success = r !== undefined && r.statusCode !== '202';
     const result = success ? pairCode(r.status, r.fraud ?? a.fraud) : -1;
     const here = pairCode(a.status, a.fraud);
+    const ahead = success ? ACTION_PAIRS[action].find((p) => p !== result && reducerRoute(here, p) !== null && reducerRoute(p, result) !== null) : undefined;
+    if (ahead !== undefined) via.push(ahead);
     if (!success || !allowedOnWay(action, here, result)) {
       // DOMAIN §4/§6: an action allowed earlier and answered after the state moved on is stale or
       // a duplicate ("a late approve answer after settlement"): the answer proves the way from the
@@ -820,11 +902,19 @@ const onAction = (o: ReducerState, obs: ActionResponse): Judgement => {
         );
     }
   }
-  const decided = actionAnswer(o, a, obs, r, err);
+  const decided = actionAnswer(o, a, obs, r, err, via);
   if (!provenByAnswer) return decided;
   return decided.outcome === 'stale' || decided.outcome === 'duplicate'
     ? { ...decided, code: PROVEN_BY_ANSWER, reason: `${decided.reason}; the answer proves ${action} was allowed earlier on the way` }
     : judgement('illegal', 'action_not_allowed', `${action} was not allowed anywhere on this attempt's path, now ${describe(a)}`, id);
+};
+
+/** A capture answer's gross_amount: the capture's, the authorization's, or the attempt's. */
+const captureAmountCheck = (o: ReducerState, a: ReducerAttempt, obs: ActionResponse, r: StatusReport): Judgement | undefined => {
+  const captured = obs.request.amount ?? r.grossAmount;
+  return r.grossAmount === captured || r.grossAmount === a.authorizedAmount || r.grossAmount === a.grossAmount
+    ? undefined
+    : rejectedIn(o, a.transactionId, 'amount_mismatch', `capture answer gross_amount ${displayAmount(r.grossAmount)} is neither the capture nor the authorization`);
 };
 
 const actionAnswer = (
@@ -833,6 +923,7 @@ const actionAnswer = (
   obs: ActionResponse,
   r: StatusReport | undefined,
   err: { statusCode: string; message?: string } | undefined,
+  via: readonly number[],
 ): Judgement => {
   const action = obs.action;
   const id = a.transactionId;
@@ -889,23 +980,19 @@ const actionAnswer = (
   switch (action) {
     case 'refund':
     case 'direct_refund':
-      return onRefund(o, a, obs, r, what);
+      return onRefund(a, obs, r, what, via);
     case 'capture': {
       const captured = obs.request.amount ?? r.grossAmount;
       if (captured > a.authorizedAmount)
         return judgement('illegal', 'capture_exceeds_authorized', `capture of ${displayAmount(captured)} is more than the ${displayAmount(a.authorizedAmount)} authorized`, id);
-      if (r.grossAmount !== captured && r.grossAmount !== a.authorizedAmount)
-        return rejectedIn(o, id, 'amount_mismatch', `capture answer gross_amount ${displayAmount(r.grossAmount)} is neither the capture nor the authorization`);
-      const c = claimOf(o, a, r);
+      const c = claimOf(o, a, { ...r, grossAmount: a.grossAmount });
       if ('outcome' in c) return c;
-      return judge(a, a.status === 'authorize' || a.status === 'pending' ? { ...c, gross: captured } : c, what, false);
+      return judge(a, { ...(a.status === 'authorize' || a.status === 'pending' ? { ...c, gross: captured } : c), via }, what, false);
     }
     default: {
-      const wrong = amountCheck(o, a, r);
-      if (wrong !== undefined) return wrong;
       const c = claimOf(o, a, r);
       if ('outcome' in c) return c;
-      return judge(a, c, what, false);
+      return judge(a, { ...c, via }, what, false);
     }
   }
 };
@@ -952,16 +1039,23 @@ const awaits = (a: ReducerAttempt, kind: string, at: string): boolean => {
 const classify = (o: ReducerState | undefined, obs: Observation): Judgement => {
   switch (obs.kind) {
     case 'invalid':
-      return rejectedIn(o, obs.transactionId, 'invalid_input', obs.reason);
+      // DOMAIN §4, §6b.8: a notification that failed its signature or decoding (or a callback, or
+      // a line of no known kind) is not authenticated and never touches an order, not even a flag
+      return rejectedIn(
+        obs.received === 'notification' || obs.received === 'callback_3ds' || obs.received === 'unknown' ? undefined : o,
+        obs.transactionId,
+        'invalid_input',
+        obs.reason,
+      );
     case 'charge_request': {
       const amount = displayAmount(obs.grossAmount);
       if (o === undefined)
         return { ...judgement('applied', 'stream_opened', `order ${obs.orderId} opened by a charge request for ${amount}`, undefined), opens: true, requestedAmount: obs.grossAmount };
       const latest = o.attempts[o.attempts.length - 1];
+      // DOMAIN §6b.6: the same request as the last one recorded is a retried request
+      if (o.requestedAmount === obs.grossAmount) return judgement('duplicate', 'seen_before', `the charge request for ${amount} again`, undefined);
       if (latest === undefined)
-        return o.requestedAmount === obs.grossAmount
-          ? judgement('duplicate', 'seen_before', `the charge request for ${amount} again`, undefined)
-          : { ...judgement('applied', 'transition', `the charge request now asks for ${amount}`, undefined), requestedAmount: obs.grossAmount };
+        return { ...judgement('applied', 'transition', `the charge request now asks for ${amount}`, undefined), requestedAmount: obs.grossAmount };
       if (isRetryable(latest.status))
         return { ...judgement('applied', 'transition', `a retry after ${latest.status}: charge request for ${amount}`, undefined), requestedAmount: obs.grossAmount };
       return judgement('illegal', 'active_attempt', `charge request while attempt ${latest.transactionId} is still ${latest.status}`, undefined);

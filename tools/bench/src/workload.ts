@@ -5,22 +5,35 @@
  */
 import fc from 'fast-check';
 import type { Observation } from '@paystate/engine';
-import { arbHistoryAndDelivery, arbWildObservation } from '@paystate/engine/testing';
+import { arbHistoryAndDelivery, arbLateRefundAnswers, arbWildObservation } from '@paystate/engine/testing';
 
 export interface Workload {
   readonly observations: readonly Observation[];
   readonly orders: number;
 }
 
-/** `size` observations, the same for the same seed. */
-export const foldWorkload = (size: number, seed = 20261122): Workload => {
+/**
+ * Histories that reach the edge rulings: partial captures reported before the capture's answer,
+ * retried charge requests and tampered fraud values mixed in, refunds answered after the history.
+ */
+const arbRulingDelivery = fc.oneof(
+  arbHistoryAndDelivery({ partialCapture: true }),
+  arbHistoryAndDelivery({ noise: true }),
+  arbHistoryAndDelivery().chain(({ history, delivery }) => arbLateRefundAnswers(history).map((late) => ({ history, delivery: [...delivery, ...late] }))),
+);
+
+/** `size` observations, the same for the same seed; with `rulings`, half the histories reach the edge rulings. */
+export const foldWorkload = (size: number, seed = 20261122, options: { readonly rulings?: boolean } = {}): Workload => {
   const out: Observation[] = [];
   const window: Observation[][] = [];
   const batch = 2_000;
   let orders = 0;
   let round = 0;
   while (out.length < size) {
-    const deliveries = fc.sample(arbHistoryAndDelivery(), { seed: seed + round, numRuns: batch });
+    const deliveries = fc.sample(options.rulings === true ? fc.oneof(arbHistoryAndDelivery(), arbRulingDelivery) : arbHistoryAndDelivery(), {
+      seed: seed + round,
+      numRuns: batch,
+    });
     const wild = fc.sample(arbWildObservation([`wild-${round}-a`, `wild-${round}-b`], ['w1', 'w2', 'w3']), { seed: seed + round, numRuns: batch / 10 });
     round++;
     deliveries.forEach(({ delivery }, i) => {

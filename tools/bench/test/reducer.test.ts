@@ -165,8 +165,14 @@ const viewOf = (o: OrderState | ReducerState) => {
 };
 
 describe('differential: the reducer and the engine fold the same workload alike', () => {
-  test.each([20261122, 7, 424242])('seed %i: every outcome and every final state', (seed) => {
-    const { observations } = foldWorkload(30_000, seed);
+  test.each([
+    [20261122, false],
+    [7, false],
+    [424242, false],
+    [20261122, true],
+    [99, true],
+  ])('seed %i (edge rulings %s): every outcome and every final state', (seed, rulings) => {
+    const { observations } = foldWorkload(30_000, seed, { rulings });
     const engine = createLedger();
     const reducer = createReducerLedger();
     for (let i = 0; i < observations.length; i++) {

@@ -230,10 +230,13 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
 
   /** Records a rejection; the result's state is the order as just read (with the rejection log's flags unless asked not to). */
   const reject = async (a: Arrival, d: Decision, orderId: string | undefined, read: CacheEntry): Promise<Result<IngestResult>> => {
+    // Only a rejection that flags its order is filed under it: input nobody authenticated (a
+    // forged or unreadable notification) is kept in the log, its raw body intact, under no order.
+    const flags = d.flags.includes('rejected_input');
     const recorded = await store.recordRejection({
       receivedAt: a.receivedAt,
       kind: a.line.kind ?? 'unknown',
-      orderId: orderId ?? null,
+      orderId: flags ? (orderId ?? null) : null,
       reason: d.reason,
       rawBody: a.rawBody ?? JSON.stringify(a.line.payload ?? null),
     })();

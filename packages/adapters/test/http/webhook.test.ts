@@ -98,7 +98,8 @@ describe('4xx: input that will never be accepted as sent', () => {
 
   test('400 for signed but inconsistent input: amount and status_code mismatch', async () => {
     const o = await openOrder();
-    const amount = await post(notificationBody({ ...o, amount: 100_000 }, 'capture'));
+    // more than the order's amount (less would be a partial capture, learned from the notification)
+    const amount = await post(notificationBody({ ...o, amount: 200_000 }, 'capture'));
     expect(amount.status).toBe(400);
     expect(json(amount)).toMatchObject({ outcome: 'rejected', field: 'gross_amount', order_id: o.orderId });
 

@@ -97,7 +97,7 @@ describe.each(stores)('ingestion on %s', (_name, make) => {
     }
   });
 
-  test('rejected input goes to the rejection log, never into a payment stream, and flags the known order', async () => {
+  test('unauthenticated input goes to the rejection log only: never into a payment stream, no flag on the order it names', async () => {
     const paystate = createPaystate({ store, serverKey: KEY });
     right(await paystate.ingest(chargeResponse('o-rej', 't-rej'))());
     const forged = { ...notification('o-rej', 't-rej', 'settlement', '200'), signature_key: 'f'.repeat(128) };
@@ -111,9 +111,11 @@ describe.each(stores)('ingestion on %s', (_name, make) => {
     expect(stream.events.map((e) => (e.data as { decision: { outcome: string } }).decision.outcome)).toEqual(['applied']);
     const log = right(await store.readRejections({})());
     expect(log.map((x) => x.rawBody)).toEqual([JSON.stringify(forged), '{"order_id": "o-rej",']);
+    // filed under no order: anyone who knows an order id could otherwise hold up its shipping
+    expect(log.map((x) => x.orderId)).toEqual([null, null]);
     const p = right(await paystate.payment('o-rej')());
-    expect(p?.answers.needsReconciliation.value).toBe(true);
-    expect(p?.state.flags.map((f) => f.flag)).toEqual(['rejected_input']);
+    expect(p?.answers.needsReconciliation.value).toBe(false);
+    expect(p?.state.flags).toEqual([]);
   });
 
   test('an unknown order is rejected and nothing is opened for it', async () => {

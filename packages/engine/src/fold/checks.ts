@@ -17,7 +17,7 @@ export const findAttempt = (o: OrderState, tid: string | undefined): AttemptStat
 
 /** A report's gross_amount must be the attempt's (authorized before capture, captured after). */
 export const checkAmount = (o: OrderState, a: AttemptState, r: StatusReport): Decision | undefined => {
-  const expected = expectedGross(a, r.status);
+  const expected = expectedGross(a);
   return r.grossAmount === expected
     ? undefined
     : rejected(o, o.orderId, a.transactionId, { code: 'amount_mismatch', case: 'attempt', stated: r.grossAmount, expected });

@@ -53,6 +53,26 @@ const applyTarget = (o: OrderState, a: AttemptState, t: Target, steps: readonly 
   });
 };
 
+/** fraud_status deny comes only with transaction_status deny: any other such pair is not a Midtrans state. */
+export const isFraudDenyOutsideDeny = (p: Pair): boolean => fraudOf(p) === 'deny' && txOf(p) !== 'deny';
+
+/** The legal way from one pair to another, through the `via` pairs when a legal way passes them all. */
+const stepsVia = (from: Pair, to: Pair, via: readonly Pair[] | undefined): readonly Pair[] | undefined => {
+  const direct = path(from, to);
+  if (via === undefined) return direct;
+  const steps: Pair[] = [];
+  let at = from;
+  for (const v of via) {
+    if (v === at || v === to) continue;
+    const seg = path(at, v);
+    if (seg === undefined) return direct;
+    steps.push(...seg);
+    at = v;
+  }
+  const tail = at === to ? [] : path(at, to);
+  return tail === undefined ? direct : [...steps, ...tail];
+};
+
 /** The decision about a claimed state; a status response that is not objected to reconciles. */
 export const judge = (o: OrderState, a: AttemptState, t: Target, subject: Subject, reconciles = false): Decision => {
   const tid = a.transactionId;
@@ -61,6 +81,7 @@ export const judge = (o: OrderState, a: AttemptState, t: Target, subject: Subjec
   const keepExtra = reconciles ? RECONCILE_EFFECT : undefined;
   // Refunds and chargebacks together can never exceed the gross amount: such a state is never applied.
   const overdrawn = t.refunded + t.chargedBack > t.gross;
+  if (isFraudDenyOutsideDeny(t.pair)) return decision('illegal', { code: 'no_legal_path', case: 'fraud_deny', subject, stated: t.pair }, o.orderId, tid);
   if (overdrawn) {
     // fall through to stale / illegal
   } else if (t.pair === a.pair) {
@@ -70,7 +91,7 @@ export const judge = (o: OrderState, a: AttemptState, t: Target, subject: Subjec
         : decision('duplicate', { code: 'same_state', case: 'report', subject, at: a }, o.orderId, tid, keepExtra);
     if (hasSelfLoop(txOf(a.pair)) && t.refunded >= a.refunded && t.chargedBack >= a.chargedBack) return applyTarget(o, a, t, [t.pair], MOVE, reconciles);
   } else {
-    const steps = path(a.pair, t.pair);
+    const steps = stepsVia(a.pair, t.pair, t.via);
     if (steps !== undefined) return applyTarget(o, a, t, steps, MOVE, reconciles);
   }
   const before = path(a.origin, t.pair);

@@ -64,6 +64,8 @@ export type Reason =
       readonly origin: Pair;
     }
   | { readonly code: 'no_legal_path'; readonly case: 'cannot_open'; readonly subject: Subject; readonly stated: Pair }
+  /** fraud_status deny with a transaction_status other than deny: not a Midtrans state. */
+  | { readonly code: 'no_legal_path'; readonly case: 'fraud_deny'; readonly subject: Subject; readonly stated: Pair }
   | { readonly code: 'not_authoritative'; readonly status: TransactionStatus | undefined }
   | { readonly code: 'charge_refused' | 'status_error'; readonly error: ApiError }
   | { readonly code: 'action_refused'; readonly action: ActionName; readonly error: ApiError }
@@ -82,6 +84,8 @@ export type Reason =
   | { readonly code: 'refund_key_reused'; readonly key: string; readonly usedFor: Money; readonly amount: Money; readonly answered: Answered }
   | { readonly code: 'refund_exceeds_remaining'; readonly case: 'ever_refundable'; readonly amount: Money; readonly gross: Money; readonly answered: string }
   | { readonly code: 'refund_exceeds_remaining'; readonly case: 'remaining'; readonly amount: Money; readonly remaining: Money }
+  /** A refund answered late that the refunds known by key leave no room for, at any point. */
+  | { readonly code: 'refund_exceeds_remaining'; readonly case: 'never_fits'; readonly amount: Money; readonly refundable: Money }
   | { readonly code: 'capture_exceeds_authorized'; readonly amount: Money; readonly authorized: Money; readonly answered: Answered }
   | { readonly code: 'inconsistent_amounts'; readonly case: 'refund_above_gross' | 'partial_not_below_gross' | 'full_below_gross'; readonly refund: Money; readonly gross: Money }
   | { readonly code: 'inconsistent_amounts'; readonly case: 'opening_overdrawn'; readonly subject: Subject; readonly gross: Money }

@@ -116,7 +116,9 @@ export const renderReason = (r: Reason): string => {
     case 'no_legal_path':
       return r.case === 'unreachable'
         ? `${subject(r.subject)} (${pairName(r.stated)}${amountNote(r.money)}) is not reachable from ${here(r.at)} by legal edges, nor on the path from ${pairName(r.origin)}`
-        : `${subject(r.subject)} cannot open an attempt at ${pairName(r.stated)}`;
+        : r.case === 'fraud_deny'
+          ? `${subject(r.subject)} (${pairName(r.stated)}) is not a Midtrans state: fraud_status deny comes only with transaction_status deny`
+          : `${subject(r.subject)} cannot open an attempt at ${pairName(r.stated)}`;
     case 'not_authoritative':
       return `browser 3DS callback${r.status !== undefined ? ` (${r.status})` : ''} is never authoritative: wait for the notification or GET status`;
     case 'charge_refused':
@@ -138,7 +140,9 @@ export const renderReason = (r: Reason): string => {
     case 'refund_exceeds_remaining':
       return r.case === 'ever_refundable'
         ? `refund of ${displayAmount(r.amount)} exceeds what was ever refundable (${displayAmount(r.gross)})${answered(r.answered)}`
-        : `refund of ${displayAmount(r.amount)} exceeds the refundable remaining ${displayAmount(r.remaining)}`;
+        : r.case === 'never_fits'
+          ? `refund of ${displayAmount(r.amount)} exceeds what the refunds known by key ever left refundable (${displayAmount(r.refundable)})`
+          : `refund of ${displayAmount(r.amount)} exceeds the refundable remaining ${displayAmount(r.remaining)}`;
     case 'capture_exceeds_authorized':
       return `capture of ${displayAmount(r.amount)} exceeds the authorized ${displayAmount(r.authorized)}${answered(r.answered)}`;
     case 'inconsistent_amounts':

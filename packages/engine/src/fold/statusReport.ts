@@ -9,6 +9,7 @@ import { checkAmount, checkStatusCode, findAttempt, unknownTransaction } from '.
 import { decision, type Decision } from './decision';
 import { judge } from './judge';
 import { openAttempt } from './openAttempt';
+import { isPartialCapture, partialCaptureVia } from './partialCapture';
 import type { Subject } from './reasons';
 import { reportTarget } from './target';
 
@@ -41,12 +42,19 @@ export const decideReport = (o: OrderState, r: StatusReport, kind: ReportKind): 
       );
     return openAttempt(o, r, { kind: 'retry', after: latest.status });
   }
+  if (kind !== 'charge_response' && isPartialCapture(a, r)) {
+    // The signature (or Midtrans' own answer) vouches for gross_amount: the captured amount.
+    const t = reportTarget(o, { ...a, grossAmount: r.grossAmount }, r);
+    if (!t.ok) return t.decision;
+    return judge(o, a, { ...t.value, via: partialCaptureVia(a, r) }, subject, kind === 'status_response');
+  }
   const bad = checkAmount(o, a, r);
   if (bad !== undefined) return bad;
   const t = reportTarget(o, a, r);
   if (!t.ok) return t.decision;
   return judge(o, a, t.value, subject, kind === 'status_response');
 };
+
 
 /** A verified notification: what Midtrans says the attempt is now. */
 export const decideNotification = (order: OrderState, obs: Notification): Decision => decideReport(order, obs.report, 'notification');

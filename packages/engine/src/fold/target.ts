@@ -6,7 +6,6 @@ import { pairOf, type Pair } from '../compiled';
 import type { Money } from '../money';
 import type { RefundEntry, StatusReport } from '../observation';
 import type { AttemptState, OrderState } from '../state';
-import type { TransactionStatus } from '../status';
 import { rejected, type Decision } from './decision';
 
 /** A status report turned into the attempt state it claims, with money merged. */
@@ -20,6 +19,8 @@ export interface Target {
   readonly ownRefunded: Money | undefined;
   readonly ownChargedBack: Money | undefined;
   readonly times: Pick<AttemptState, 'transactionTime' | 'expiryTime' | 'settlementTime'>;
+  /** Pairs the way to `pair` passes through, in order, where the observation proves them (a precondition). */
+  readonly via?: readonly Pair[];
 }
 
 /** A value, or the decision that ends deciding. */
@@ -45,9 +46,11 @@ const sumOf = (r: Readonly<Record<string, Money>>): Money => {
   return s;
 };
 
-/** The amount a report must carry: before capture the authorized one, after it the captured one. */
-export const expectedGross = (a: AttemptState, status: TransactionStatus): Money =>
-  status === 'pending' || status === 'authorize' ? a.authorizedAmount : a.grossAmount;
+/**
+ * The amount a report must carry, whatever its status: the attempt's amount, which is the
+ * authorized one until a partial capture makes it the captured one (a late pending included).
+ */
+export const expectedGross = (a: AttemptState): Money => a.grossAmount;
 
 const NO_TIMES: Target['times'] = {};
 
@@ -86,8 +89,10 @@ export const reportTarget = (o: OrderState, a: AttemptState, r: StatusReport): C
   const refunded = r.status === 'refund' ? gross : Math.max(a.refunded, ownRefunded ?? 0, listed);
   const ownChargedBack = r.chargebackAmount ?? (r.status === 'chargeback' ? gross - refunded : undefined);
   const chargedBack = Math.max(a.chargedBack, ownChargedBack ?? 0);
+  // Partial refunds that add up to the whole amount are a refund.
+  const status = r.status === 'partial_refund' && refunded > 0 && refunded === gross ? 'refund' : r.status;
   return pass({
-    pair: pairOf(r.status, r.fraud ?? a.fraud),
+    pair: pairOf(status, r.fraud ?? a.fraud),
     gross,
     refunded,
     refunds,

@@ -20,6 +20,8 @@ import { ACTION_NAMES } from '../actions';
 /** One state of a legal history: the pair and the money that goes with it. */
 export interface HistoryState {
   readonly pair: Pair;
+  /** The attempt's amount in this state: the authorized one, or less after a partial capture. */
+  readonly gross: Money;
   readonly refunded: Money;
   readonly chargedBack: Money;
   readonly refunds: readonly RefundEntry[];
@@ -38,14 +40,14 @@ export interface AttemptHistory {
 const UNIT = 100; // whole rupiah in minor units
 
 /** The successors of a history state, money included. */
-const successors = (s: HistoryState, gross: Money, pick: number): HistoryState[] => {
+const successors = (s: HistoryState, pick: number): HistoryState[] => {
   const out: HistoryState[] = [];
-  const remaining = gross - s.refunded - s.chargedBack;
+  const remaining = s.gross - s.refunded - s.chargedBack;
   const partialOf = (rem: Money) => UNIT * (1 + (pick % Math.max(1, Math.floor(rem / UNIT) - 1)));
   const refundStep = (pair: Pair, full: boolean): HistoryState | undefined => {
     const amount = full ? remaining : partialOf(remaining);
     if (!full && amount >= remaining) return undefined;
-    return { pair, refunded: s.refunded + amount, chargedBack: s.chargedBack, refunds: [...s.refunds, { key: `r${s.refunds.length + 1}`, amount }] };
+    return { pair, gross: s.gross, refunded: s.refunded + amount, chargedBack: s.chargedBack, refunds: [...s.refunds, { key: `r${s.refunds.length + 1}`, amount }] };
   };
   const chargebackStep = (pair: Pair, full: boolean): HistoryState | undefined => {
     const amount = full ? remaining : partialOf(remaining);
@@ -55,6 +57,13 @@ const successors = (s: HistoryState, gross: Money, pick: number): HistoryState[]
   const next = [...PAIR_STEPS[s.pair]!, ...(hasSelfLoop(txOf(s.pair)) ? [s.pair] : [])];
   for (const q of next) {
     const tx = txOf(q);
+    // fraud_status deny comes only with transaction_status deny
+    if (fraudOf(q) === 'deny' && tx !== 'deny') continue;
+    // a capture from authorize may take less than the authorized amount (every other pick)
+    if (tx === 'capture' && txOf(s.pair) === 'authorize' && pick % 2 === 1 && s.gross > UNIT) {
+      out.push({ ...s, pair: q, gross: UNIT * (1 + (pick % Math.floor(s.gross / UNIT - 1))) });
+      continue;
+    }
     const step =
       tx === 'partial_refund'
         ? refundStep(q, false)
@@ -89,7 +98,7 @@ const actionFor = (from: HistoryState, to: HistoryState): ActionName | undefined
   return undefined;
 };
 
-const report = (h: { transactionId: string; gross: Money }, s: HistoryState, statusCode?: string): StatusReport => {
+const report = (h: { transactionId: string }, s: HistoryState, statusCode?: string): StatusReport => {
   const status = txOf(s.pair) as TransactionStatus;
   const fraud = fraudAt(s.pair);
   const refundish = status === 'refund' || status === 'partial_refund';
@@ -99,7 +108,7 @@ const report = (h: { transactionId: string; gross: Money }, s: HistoryState, sta
     status,
     ...(fraud !== undefined ? { fraud } : {}),
     statusCode: statusCode ?? notificationStatusCodes(status, fraud ?? null)[0]!,
-    grossAmount: h.gross,
+    grossAmount: s.gross,
     transactionTime: '2024-05-14 10:15:20',
     ...(refundish ? { refundAmount: s.refunded, refunds: s.refunds } : {}),
     ...(chargebackish ? { chargebackAmount: s.chargedBack } : {}),
@@ -141,7 +150,12 @@ const observe = (
         action,
         orderId: h.orderId,
         targetId: action === 'capture' ? h.transactionId : h.orderId,
-        request: action === 'refund' && last !== undefined ? { amount: last.amount, refundKey: last.key! } : {},
+        request:
+          action === 'refund' && last !== undefined
+            ? { amount: last.amount, refundKey: last.key! }
+            : action === 'capture' && s.gross !== prev.gross
+              ? { amount: s.gross }
+              : {},
         answer: { report: answer },
       });
       return;
@@ -155,8 +169,14 @@ const observe = (
   return out;
 };
 
+export interface HistoryOptions {
+  readonly maxSteps?: number;
+  /** Every history authorizes, then captures less than the authorized amount. */
+  readonly partialCapture?: boolean;
+}
+
 /** A legal history of one attempt: a walk on the pair graph from the start, and what was observed of it. */
-export const arbAttemptHistory = (options: { maxSteps?: number } = {}): fc.Arbitrary<AttemptHistory> =>
+export const arbAttemptHistory = (options: HistoryOptions = {}): fc.Arbitrary<AttemptHistory> =>
   fc
     .record({
       gross: fc.integer({ min: 10, max: 5_000_000 }).map((u) => u * UNIT),
@@ -167,9 +187,16 @@ export const arbAttemptHistory = (options: { maxSteps?: number } = {}): fc.Arbit
     })
     .map(({ gross, choices, seen, kinds, n }) => {
       const states: HistoryState[] = [];
-      let s: HistoryState = { pair: START_PAIR, refunded: 0, chargedBack: 0, refunds: [] };
+      let s: HistoryState = { pair: START_PAIR, gross, refunded: 0, chargedBack: 0, refunds: [] };
+      if (options.partialCapture === true) {
+        // authorize, then a capture of less than the authorized amount
+        const authorize = successors(s, 0).find((q) => txOf(q.pair) === 'authorize' && fraudOf(q.pair) === 'accept')!;
+        const capture = successors(authorize, 2 * n + 1).find((q) => txOf(q.pair) === 'capture' && q.gross < gross)!;
+        states.push(authorize, capture);
+        s = capture;
+      }
       for (const c of choices) {
-        const next = successors(s, gross, c >>> 3);
+        const next = successors(s, c >>> 3);
         if (next.length === 0) break;
         s = next[c % next.length]!;
         states.push(s);
@@ -195,9 +222,55 @@ export const arbNoisyDelivery = <A>(items: readonly A[], fixed = 1): fc.Arbitrar
     });
 };
 
-/** A history and a noisy delivery of its observations. */
-export const arbHistoryAndDelivery = (options: { maxSteps?: number } = {}) =>
-  arbAttemptHistory(options).chain((history) => arbNoisyDelivery(history.observations, 2).map((delivery) => ({ history, delivery })));
+/**
+ * What may be mixed into a history without moving it: the charge request sent again (a retried
+ * request), and validly signed reports of the history whose fraud_status was changed to deny
+ * while their status is not deny (what a tampered payload could carry).
+ */
+export const harmlessNoise = (h: AttemptHistory): Observation[] => {
+  const out: Observation[] = [h.observations[0]!];
+  for (const o of h.observations) {
+    const r = o.kind === 'notification' ? o.report : o.kind === 'status_response' && 'report' in o.answer ? o.answer.report : undefined;
+    if (r === undefined || r.status === 'deny') continue;
+    out.push({ kind: 'notification', orderId: h.orderId, report: { ...r, fraud: 'deny', statusCode: notificationStatusCodes(r.status, 'deny')[0]! } });
+  }
+  return out;
+};
+
+/** A history and a noisy delivery of its observations (with `noise`, mixed with `harmlessNoise`). */
+export const arbHistoryAndDelivery = (options: HistoryOptions & { readonly noise?: boolean } = {}) =>
+  arbAttemptHistory(options).chain((history) =>
+    (options.noise === true
+      ? fc.subarray(harmlessNoise(history)).chain((noise) => arbNoisyDelivery([...history.observations, ...noise], 2))
+      : arbNoisyDelivery(history.observations, 2)
+    ).map((delivery) => ({ history, delivery })),
+  );
+
+/** Refund answers (200) with keys the history never used, of any amount up to the gross: to fold after a history. */
+export const arbLateRefundAnswers = (h: AttemptHistory): fc.Arbitrary<Observation[]> =>
+  fc.array(
+    fc.record({ units: fc.integer({ min: 1, max: h.gross / UNIT }), full: fc.boolean(), n: fc.nat(99) }).map(
+      ({ units, full, n }): Observation => ({
+        kind: 'action_response',
+        action: 'refund',
+        orderId: h.orderId,
+        targetId: h.orderId,
+        request: { amount: units * UNIT, refundKey: `late-${n}` },
+        answer: {
+          report: {
+            transactionId: h.transactionId,
+            status: full ? 'refund' : 'partial_refund',
+            statusCode: '200',
+            grossAmount: h.states[h.states.length - 1]?.gross ?? h.gross,
+            transactionTime: '2024-05-14 10:15:20',
+            refundAmount: units * UNIT,
+            refundKey: `late-${n}`,
+          },
+        },
+      }),
+    ),
+    { minLength: 1, maxLength: 3 },
+  );
 
 // ---------------------------------------------------------------------------------------------
 // wild input

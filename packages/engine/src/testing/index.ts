@@ -6,8 +6,8 @@ export { given, foldAll } from './given';
 export type { Expectation, Specified } from './given';
 export { paymentFixture } from './fixtures';
 export type { PaymentFixture, PaymentFixtureOptions, ReportExtras } from './fixtures';
-export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbWildObservation } from './arbitraries';
-export type { AttemptHistory, HistoryState } from './arbitraries';
+export { arbAttemptHistory, arbNoisyDelivery, arbHistoryAndDelivery, arbLateRefundAnswers, arbWildObservation, harmlessNoise } from './arbitraries';
+export type { AttemptHistory, HistoryOptions, HistoryState } from './arbitraries';
 
 // The engine's own types these helpers take and give, so a test needs only this entry.
 export type {
