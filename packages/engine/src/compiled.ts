@@ -6,7 +6,7 @@
 import { transition, type AnyStateMachine } from 'xstate';
 import type { ActionName } from './actions';
 import { fraudStatusMachine, transactionStatusMachine, type FraudEvent, type StateMeta, type TransactionEvent } from './machines';
-import { FRAUD_STATUSES, START, TRANSACTION_STATUSES, type FraudStatus, type Start, type TransactionStatus } from './status';
+import { FRAUD_STATUSES, OPENING_STATUSES, START, TRANSACTION_STATUSES, type FraudStatus, type Start, type TransactionStatus } from './status';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -120,7 +120,7 @@ export const pairSteps = (from: Pair): Pair[] => {
         if (nf !== undefined) out.add(pairOf(t, nf));
       }
     }
-    return [...out];
+    return [...out].sort(byOpening);
   }
   for (const t of txTargets) out.add(pairOf(t, fraud));
   for (const f of FRAUD_STATUSES) {
@@ -135,8 +135,32 @@ export const pairSteps = (from: Pair): Pair[] => {
           if (nf !== undefined) out.add(pairOf(t, nf));
         }
   out.delete(from);
-  return [...out];
+  return [...out].sort(byPairName);
 };
+
+/**
+ * Pairs ordered by their Midtrans names, never by their encoding: where two shortest paths tie
+ * (which verdict an inferred authorize carried), the one taken must not depend on the order of
+ * the status lists, or a later release listing them differently would infer other history.
+ */
+export function byPairName(p: Pair, q: Pair): number {
+  const a = `${txOf(p)}/${fraudOf(p)}`;
+  const b = `${txOf(q)}/${fraudOf(q)}`;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The opening steps in the rule book's order of opening statuses (pending, authorize, capture,
+ * deny), no verdict before a verdict, verdicts by name: which status an inferred opening passed
+ * through is decided by names, not by the encoding.
+ */
+function byOpening(p: Pair, q: Pair): number {
+  const t = OPENING_STATUSES.indexOf(txOf(p) as TransactionStatus) - OPENING_STATUSES.indexOf(txOf(q) as TransactionStatus);
+  if (t !== 0) return t;
+  const f = fraudOf(p);
+  const g = fraudOf(q);
+  return f === g ? 0 : f === START ? -1 : g === START ? 1 : f < g ? -1 : 1;
+}
 
 /** The pair graph's adjacency, computed once. */
 export const PAIR_STEPS: readonly (readonly Pair[])[] = Array.from({ length: PAIR_COUNT }, (_, p) => pairSteps(p));

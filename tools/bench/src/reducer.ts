@@ -229,8 +229,12 @@ const successors = (p: number): number[] => {
   for (const t of statusMoves(tx, f)) add(pairCode(t, f));
   for (const g of verdictMoves(f, false)) add(pairCode(tx, g));
   if (tx === 'pending') for (const t of statusMoves(tx, f)) for (const g of verdictMoves(f, true)) add(pairCode(t, g));
-  return out;
+  return byName(out);
 };
+
+/** Where shortest ways tie, the one through the pair whose `status/verdict` name sorts first (the rule book's names, not any list order). */
+const pairNameOf = (p: number): string => `${txAt(p)}/${verdictAt(p) ?? 'start'}`;
+const byName = (ps: number[]): number[] => ps.sort((p, q) => (pairNameOf(p) < pairNameOf(q) ? -1 : pairNameOf(p) > pairNameOf(q) ? 1 : 0));
 
 /** A shortest way between two pairs. */
 export interface Route {

@@ -3,7 +3,7 @@
  * the status pair each one names, and the pairs where each action is allowed.
  */
 import type { ActionName } from '../actions';
-import { actionsAt, fraudOf, PAIR_COUNT, txOf, type Pair } from '../compiled';
+import { actionsAt, byPairName, fraudOf, PAIR_COUNT, txOf, type Pair } from '../compiled';
 import type { AttemptState, StatusPair } from '../state';
 import { START, type TransactionStatus } from '../status';
 
@@ -24,6 +24,8 @@ export const statusPair = (p: Pair): StatusPair => STATUS_PAIRS[p]!;
 export const ACTION_PAIRS: ReadonlyMap<ActionName, readonly Pair[]> = (() => {
   const m = new Map<ActionName, Pair[]>();
   for (let p = 0; p < PAIR_COUNT; p++) for (const a of actionsAt(p)) m.set(a, [...(m.get(a) ?? []), p]);
+  // by name, so which allowing pair an answer is taken to prove does not depend on the encoding
+  for (const [a, ps] of m) m.set(a, [...ps].sort(byPairName));
   return m;
 })();
 
