@@ -57,6 +57,7 @@ export type {
   StoredObservation,
   RecordedObservation,
   Upcaster,
+  DecisionFacts,
   VerifyDifference,
   VerifyReport,
   VerifyOptions,

@@ -13,4 +13,5 @@ export type { PostgresEventStoreOptions } from './store/postgresEventStore';
 
 /** Connects (creating and migrating the schema if needed), or rejects with a PaystateError; `getPostgresEventStore` returns a TaskEither instead. */
 export const openPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => settle(getPostgresEventStore(options));
-export type { EventStore, StoreError } from './store/eventStore';
+// The store contract's types, so code written against this entry needs nothing else.
+export type * from './store/eventStore';

@@ -12,4 +12,5 @@ export type { MigrateMode } from './store/migrations';
 
 /** Opens (creating and migrating if needed) the store, or throws a PaystateError; `getSqliteEventStore` returns an Either instead. */
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => rightOrThrow(getSqliteEventStore(options));
-export type { EventStore, StoreError } from './store/eventStore';
+// The store contract's types, so code written against this entry needs nothing else.
+export type * from './store/eventStore';

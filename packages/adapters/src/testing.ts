@@ -16,3 +16,7 @@ export type { CardOrder, NotifiedStatus } from './midtrans/fixtures';
 export type { NotificationPayload } from './midtrans/fixtures';
 export type { ContractOptions, StoreUnderTest } from './store/eventStore.contract';
 export type { RawObservation } from './ingest/index';
+// The store contract's types, which the suite's options name.
+export type * from './store/eventStore';
+export type { OlderSchemaHarness } from './store/eventStore.contract';
+export type { SignedStrings } from './midtrans/fixtures';

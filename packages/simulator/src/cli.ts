@@ -224,3 +224,5 @@ export const main = (argv: readonly string[] = process.argv.slice(2)): Promise<v
       process.exitCode = EXIT_FAILED;
     },
   );
+// The simulator's types, which the command's options and results name.
+export type * from './index';

@@ -28,3 +28,5 @@ export type { FraudStatus, TransactionStatus } from './status';
 export type { Money } from './money';
 export type { Either, Left, Right, TaskEither } from './either';
 export type { RouteOptions } from './routes';
+export type { CardInput } from './cards';
+export type { SavedToken } from './state';

@@ -3,7 +3,7 @@ export type { Ingestor, IngestorOptions, IngestOptions, IngestResult, IngestErro
 export { EVENT_FORMAT_VERSION, OBSERVATION_EVENT, UPCASTERS, UnreadableEventError, readObservation, recordedObservationOf, storedObservation, upcast } from './storedObservation';
 export type { RawObservation, RecordedObservation, StoredObservation, Upcaster } from './storedObservation';
 export { verifyStore, verifyEvents } from './verify';
-export type { VerifyDifference, VerifyReport, VerifyOptions } from './verify';
+export type { DecisionFacts, VerifyDifference, VerifyReport, VerifyOptions } from './verify';
 export { createGroupCommit } from './groupCommit';
 export type { GroupCommit } from './groupCommit';
 export { subscribe } from './subscription';

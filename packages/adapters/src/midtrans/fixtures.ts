@@ -69,10 +69,11 @@ const STATUS_CODE: Readonly<Record<NotifiedStatus, string>> = {
   expire: '202',
 };
 
-type Signed = { readonly order_id: string; readonly status_code: string; readonly gross_amount: string };
+/** The fields a notification's signature covers, as the strings Midtrans hashed. */
+export type SignedStrings = { readonly order_id: string; readonly status_code: string; readonly gross_amount: string };
 
 /** A notification payload: the signed fields as strings, the rest as Midtrans sends them. */
-export type NotificationPayload = Record<string, unknown> & Signed & { readonly signature_key: string };
+export type NotificationPayload = Record<string, unknown> & SignedStrings & { readonly signature_key: string };
 
 /** A signed notification payload for the order at a status (refunds as in the documented samples). */
 
@@ -108,7 +109,7 @@ export const notificationPayload = (o: CardOrder, status: NotifiedStatus, extra:
     ...(status === 'settlement' || status === 'partial_refund' || status === 'refund' ? { settlement_time: '2024-05-15 16:00:00' } : {}),
     ...refunds,
     ...extra,
-  } as Record<string, unknown> & Signed;
+  } as Record<string, unknown> & SignedStrings;
   return signNotification(unsigned, o.serverKey) as NotificationPayload;
 };
 
