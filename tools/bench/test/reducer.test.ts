@@ -1,5 +1,5 @@
 /**
- * The hand-written switch reducer (bench/reducer.ts) against the engine: the same pair graph, the
+ * The hand-written switch reducer (bench/reducer/) against the engine: the same pair graph, the
  * same outcome for every observation of a seeded workload and the same final states; and a few
  * examples of the reducer on its own.
  */
