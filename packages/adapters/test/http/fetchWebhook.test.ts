@@ -24,7 +24,7 @@ const transports: readonly [string, (handle: FetchHandler) => Send][] = [
     (handle) => {
       const app = new Hono();
       app.all('/notifications', (c) => handle(c.req.raw));
-      return (init) => app.request('/notifications', init);
+      return async (init) => app.request('/notifications', init);
     },
   ],
 ];
@@ -45,7 +45,7 @@ describe.each(transports)('fetchWebhook through %s', (_transport, mount) => {
       expect(E.isRight(await paystate.recordCharge(chargeRequest(o).payload, chargeResponse(o).payload)())).toBe(true);
       return o;
     };
-    const post = (body: BodyInit, headers: Record<string, string> = {}) => send({ method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const post = (body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}) => send({ method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
     beforeEach(() => {
       paystate = createPaystate({ store: getInMemoryEventStore(), serverKey: KEY });
