@@ -7,11 +7,15 @@
  * the orders needing that attention, never a scan of the store. The three attention sets are
  * maintained as events are applied, so a page never walks every order either. The model lives in
  * memory (one folded state per order) and is rebuilt from the log when the process starts.
+ *
+ * Rejected input that names a known order flags it from the rejection log, outside the global
+ * log: the order ids it names are followed incrementally too, and those orders are checked with
+ * their full state (`Ingestor.load`) when a reconciliation page reaches them.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { parseMidtransTime } from '@paystate/engine';
-import { orderIdOfStream } from '../ingest/ingest';
+import { openFlags, parseMidtransTime } from '@paystate/engine';
+import { createIngestor, orderIdOfStream } from '../ingest/ingest';
 import { createPaymentsProjection, type PaymentRow } from '../ingest/projection';
 import type { EventStore, StoreError } from '../store/index';
 import { maskCardNumbers } from './maskCardNumbers';
@@ -58,8 +62,13 @@ const byOrderId = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 /** Attention lists over the store; `clock` decides which deadlines have passed. */
 export const createAttentionLists = (store: EventStore, clock: () => Date = () => new Date()): AttentionLists => {
   const projection = createPaymentsProjection();
+  // Rejected input naming a known order flags it too, from the rejection log (not the stream): such an order is
+  // checked with its full state when a reconciliation page reaches it.
+  const ingestor = createIngestor({ store, serverKey: '' });
   const review = new Set<string>();
   const reconciliation = new Set<string>();
+  const namedByRejections = new Set<string>();
+  let rejectionsSeen = 0;
   /** Orders awaiting a deadline, with its time in ms (those that passed are picked at read time). */
   const deadlines = new Map<string, number>();
 
@@ -74,35 +83,51 @@ export const createAttentionLists = (store: EventStore, clock: () => Date = () =
     else deadlines.set(id, t);
   };
 
+  const catchUp = async (): Promise<E.Either<StoreError, number>> => {
+    const events = await store.catchUp(projection.position(), (e) => {
+      projection.apply(e);
+      const id = orderIdOfStream(e.streamId);
+      const row = id === undefined ? undefined : projection.row(id);
+      if (row !== undefined) track(row);
+      return TE.right(undefined);
+    })();
+    if (E.isLeft(events)) return events;
+    const rejections = await store.readRejections({ fromId: rejectionsSeen })();
+    if (E.isLeft(rejections)) return rejections;
+    for (const r of rejections.right) {
+      if (r.orderId !== null) namedByRejections.add(r.orderId);
+      rejectionsSeen = Math.max(rejectionsSeen, r.id);
+    }
+    return events;
+  };
+
   // One catch-up at a time: each starts where the previous stopped.
   let tail: Promise<E.Either<StoreError, number>> = Promise.resolve(E.right(0));
   const sync = (): Promise<E.Either<StoreError, number>> => {
-    tail = tail
-      .then(() =>
-        store.catchUp(projection.position(), (e) => {
-          projection.apply(e);
-          const id = orderIdOfStream(e.streamId);
-          const row = id === undefined ? undefined : projection.row(id);
-          if (row !== undefined) track(row);
-          return TE.right(undefined);
-        })(),
-      )
-      .catch((e: unknown): E.Either<StoreError, number> => E.left({ _tag: 'StoreFailed', cause: e instanceof Error ? e.message : String(e) }));
+    tail = tail.then(catchUp).catch((e: unknown): E.Either<StoreError, number> => E.left({ _tag: 'StoreFailed', cause: e instanceof Error ? e.message : String(e) }));
     return tail;
   };
 
-  const members = (attention: Attention, now: number): string[] => {
+  const candidates = (attention: Attention, now: number): string[] => {
     if (attention === 'review') return [...review];
-    if (attention === 'reconciliation') return [...reconciliation];
+    if (attention === 'reconciliation') return [...new Set([...reconciliation, ...namedByRejections])];
     const out: string[] = [];
     for (const [id, t] of deadlines) if (t <= now) out.push(id);
     return out;
   };
 
-  const why = (attention: Attention, row: PaymentRow): string => {
-    if (attention === 'review') return `${row.status ?? 'unknown'} with fraud_status ${row.fraud_status ?? 'none'}: approve or deny it`;
-    if (attention === 'reconciliation') return `flagged: ${row.flags.join(', ')}; ask Midtrans for the status`;
-    return `deadline passed: ${row.next_deadline?.kind ?? 'unknown'} at ${row.next_deadline?.at ?? '?'} GMT+7`;
+  /** The listed item, or undefined when the order does not need this attention after all. */
+  const itemFor = async (attention: Attention, id: string): Promise<E.Either<StoreError, AttentionItem | undefined>> => {
+    const row = projection.row(id);
+    if (row === undefined) return E.right(undefined);
+    if (attention === 'review') return E.right({ ...row, why: `${row.status ?? 'unknown'} with fraud_status ${row.fraud_status ?? 'none'}: approve or deny it` });
+    if (attention === 'deadline')
+      return E.right({ ...row, why: `deadline passed: ${row.next_deadline?.kind ?? 'unknown'} at ${row.next_deadline?.at ?? '?'} GMT+7` });
+    if (!namedByRejections.has(id)) return E.right({ ...row, why: `flagged: ${row.flags.join(', ')}; ask Midtrans for the status` });
+    const full = await ingestor.load(id)();
+    if (E.isLeft(full)) return full;
+    const flags = [...new Set(openFlags(full.right).map((f) => f.flag))];
+    return E.right(flags.length === 0 ? undefined : { ...row, flags, why: `flagged: ${flags.join(', ')}; ask Midtrans for the status` });
   };
 
   return {
@@ -112,18 +137,20 @@ export const createAttentionLists = (store: EventStore, clock: () => Date = () =
       const synced = await sync();
       if (E.isLeft(synced)) return E.left({ _tag: 'Store', error: synced.left });
       const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-      const ids = members(attention, clock().getTime())
+      const ids = candidates(attention, clock().getTime())
         .filter((id) => after.right === undefined || id > after.right)
         .sort(byOrderId);
-      const taken = ids.slice(0, limit);
-      const items = taken.flatMap((id) => {
-        const row = projection.row(id);
-        return row === undefined ? [] : [{ ...row, why: why(attention, row) }];
-      });
-      const last = taken[taken.length - 1];
-      return E.right(
-        maskCardNumbers({ attention, items, next_cursor: ids.length > limit && last !== undefined ? encodeCursor(attention, last) : null }),
-      );
+      // One more than the page, to know whether another page follows.
+      const items: AttentionItem[] = [];
+      for (const id of ids) {
+        const item = await itemFor(attention, id);
+        if (E.isLeft(item)) return E.left({ _tag: 'Store', error: item.left });
+        if (item.right !== undefined) items.push(item.right);
+        if (items.length > limit) break;
+      }
+      const page = items.slice(0, limit);
+      const last = page[page.length - 1];
+      return E.right(maskCardNumbers({ attention, items: page, next_cursor: items.length > limit && last !== undefined ? encodeCursor(attention, last.order_id) : null }));
     },
   };
 };
