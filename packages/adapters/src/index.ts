@@ -5,7 +5,7 @@
  *
  * This entry loads no database driver and no web framework (a test requires it and checks). The
  * stores and framework handlers are entries of their own: `@paystate/adapters/sqlite`,
- * `/postgres`, `/express`, `/fastify`; test helpers are in `/testing`.
+ * `/postgres`, `/express`, `/fastify`, `/fetch`; test helpers are in `/testing`.
  *
  * Every export is listed by name: what is not here is not public API.
  */
