@@ -127,6 +127,14 @@ describe('GET /orders/{order_id}', () => {
     expect(text).not.toContain(PAN);
     expect(text).toContain('481111******1114');
   });
+
+  test('identifiers are never masked: a numeric order id that passes the Luhn check is answered as it is', async () => {
+    const o = { ...cardOrder('numeric', 8, KEY), orderId: '1715656520121' };
+    expect(E.isRight(await paystate.recordCharge(chargeRequest(o).payload, chargeResponse(o).payload)())).toBe(true);
+    const body = conforming(await get(`/orders/${o.orderId}`), '/orders/{order_id}');
+    expect(body['order_id']).toBe(o.orderId);
+    expect((body['timeline'] as { order_id: string }[]).map((t) => t.order_id)).toEqual([o.orderId, o.orderId]);
+  });
 });
 
 describe('GET /orders?attention=...', () => {
