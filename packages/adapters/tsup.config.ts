@@ -8,6 +8,7 @@ export default defineConfig({
     postgres: 'src/postgres.ts',
     express: 'src/express.ts',
     fastify: 'src/fastify.ts',
+    fetch: 'src/fetch.ts',
     testing: 'src/testing.ts',
   },
   format: ['esm', 'cjs'],

@@ -5,7 +5,7 @@
  *
  * This entry loads no database driver and no web framework (a test requires it and checks). The
  * stores and framework handlers are entries of their own: `@paystate/adapters/sqlite`,
- * `/postgres`, `/express`, `/fastify`; test helpers are in `/testing`.
+ * `/postgres`, `/express`, `/fastify`, `/fetch`; test helpers are in `/testing`.
  *
  * Every export is listed by name: what is not here is not public API.
  */
@@ -114,8 +114,16 @@ export {
   stopServer,
   httpAnswer,
   DEFAULT_MAX_BODY_BYTES,
+  createReadApi,
 } from './http/index';
-export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent } from './http/index';
+export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent, ServerOptions, ReadAnswer, ReadApiOptions, ReadRequest } from './http/index';
+
+// -------------------------------------------------------------------------------------------------
+// Reading orders back: one order with its timeline (as `paystate inspect` and the read API show it), the orders needing attention
+// -------------------------------------------------------------------------------------------------
+
+export { lookUpOrder, orderTimeline, orderDocument, createAttentionLists, ATTENTIONS, maskCardNumbers } from './read/index';
+export type { OrderLookUp, TimelineEntry, OrderDocument, OrderTimelineEvent, Attention, AttentionItem, AttentionLists, AttentionPage, PageError } from './read/index';
 
 // -------------------------------------------------------------------------------------------------
 // The Core API client and reconciliation

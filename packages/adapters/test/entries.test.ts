@@ -43,6 +43,7 @@ describe('run time', () => {
   test('the framework entries load no framework either; the store entries load their driver only', () => {
     expect(packagesLoadedBy('express.ts')).toEqual([]);
     expect(packagesLoadedBy('fastify.ts')).toEqual([]);
+    expect(packagesLoadedBy('fetch.ts')).toEqual([]);
     // The check sees a driver when one is loaded.
     expect(packagesLoadedBy('sqlite.ts')).toEqual(['better-sqlite3']);
     expect(packagesLoadedBy('postgres.ts')).toEqual(['pg']);
@@ -81,8 +82,8 @@ const packagesImportedBy = (entry: string): Set<string> => {
 const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
 
 describe('imports', () => {
-  test('the root, Express and Fastify entries import only node, fp-ts, io-ts and the engine, even for types', () => {
-    for (const entry of ['index.ts', 'express.ts', 'fastify.ts']) {
+  test('the root, Express, Fastify and Fetch entries import only node, fp-ts, io-ts and the engine, even for types', () => {
+    for (const entry of ['index.ts', 'express.ts', 'fastify.ts', 'fetch.ts']) {
       const imported = [...packagesImportedBy(entry)].map(packageName).filter((p) => !p.startsWith('node:'));
       for (const p of imported) expect([entry, p]).toEqual([entry, expect.stringMatching(/^(fp-ts|io-ts|@paystate\/engine)$/)]);
     }

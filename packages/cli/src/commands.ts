@@ -90,21 +90,28 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key KEY]',
-    'receive Midtrans notifications: POST /notifications (or /), GET /health',
+    '[--store URL] [--port N] [--host ADDR] [--server-key KEY] [--read-token TOKEN]',
+    'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /orders',
     {
       about:
         'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads. One\n' +
-        'JSON log line per request on stdout (never the body, never the key). SIGTERM or SIGINT stops\n' +
-        'accepting, finishes the requests in flight and closes the store.',
+        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads. With a\n' +
+        'read token, GET /orders/ORDER_ID answers the order (state, answers, deadlines, timeline) and\n' +
+        'GET /orders?attention=review|reconciliation|deadline lists the orders needing someone, paged;\n' +
+        'both need `Authorization: Bearer TOKEN` (docs/openapi.json). One JSON log line per request on\n' +
+        'stdout (never the body, never the key). SIGTERM or SIGINT stops accepting, finishes the\n' +
+        'requests in flight and closes the store.',
       options: [
         STORE_HELP,
         ['--port N', `the port, 0 for a free one (default ${DEFAULT_PORT})`],
         ['--host ADDR', `the address to listen on (default ${DEFAULT_HOST})`],
         ['--server-key KEY', 'verifies notification signatures (default: $MIDTRANS_SERVER_KEY; one is required)'],
+        ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; default: $PAYSTATE_READ_TOKEN; without one GET /orders answers 404)'],
       ],
-      examples: ['MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db --port 8080'],
+      examples: [
+        'MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db --port 8080',
+        'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db',
+      ],
     },
     serve,
   ),

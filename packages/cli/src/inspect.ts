@@ -5,65 +5,16 @@
  * its `events`, in replay's event shape.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { answersFor, formatAmount, summarizeOrder, type Decision, type OrderState, type OrderSummary } from '@paystate/engine';
-import { createPaystate, foldStream, recordedObservationOf, streamIdOf } from '@paystate/adapters';
-import { eventEntry, type ReplayEvent } from '@paystate/adapters';
-import { formatStoreError, type EventStore, type StoredEvent, type StoredRejection, type StoreError } from '@paystate/adapters';
+import { answersFor, formatAmount, summarizeOrder, type OrderState, type OrderSummary } from '@paystate/engine';
+import { eventEntry, lookUpOrder, type ReplayEvent, type TimelineEntry } from '@paystate/adapters';
+import { formatStoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
 import type { Io } from './io';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
 // -------------------------------------------------------------------------------------------------
-// the timeline
+// the forms (the timeline is read by `lookUpOrder`, as the read API of `paystate serve` reads it)
 // -------------------------------------------------------------------------------------------------
-
-/** One observation of the order, recorded in its stream or in the rejection log. */
-export interface TimelineEntry {
-  readonly receivedAt: string;
-  readonly kind: string;
-  readonly decision: Decision;
-  /** The order after this observation. */
-  readonly state: OrderState | undefined;
-  /** The stream version, or the rejection log id. */
-  readonly source: { readonly stream: number } | { readonly rejection: number };
-}
-
-/** The transaction_id a rejected body names (a payload, or a replay line's payload), as replay reports it. */
-const transactionIdOfRaw = (rawBody: string): string | undefined => {
-  const parsed = E.tryCatch(() => JSON.parse(rawBody) as unknown, () => undefined);
-  if (E.isLeft(parsed) || typeof parsed.right !== 'object' || parsed.right === null) return undefined;
-  const body = parsed.right as { transaction_id?: unknown; payload?: { transaction_id?: unknown } };
-  const tid = body.transaction_id ?? (typeof body.payload === 'object' && body.payload !== null ? body.payload.transaction_id : undefined);
-  return typeof tid === 'string' && tid !== '' ? tid : undefined;
-};
-
-const rejectedDecision = (r: StoredRejection): Decision => ({
-  outcome: 'rejected',
-  code: 'invalid_input',
-  reason: r.reason,
-  orderId: r.orderId ?? undefined,
-  transactionId: transactionIdOfRaw(r.rawBody),
-  inferred: [],
-  flags: [],
-});
-
-/** Merges the stream (in version order, folded) with the rejection log entries, by time received. */
-export const orderTimeline = (events: readonly StoredEvent[], rejections: readonly StoredRejection[]): readonly TimelineEntry[] => {
-  const out: TimelineEntry[] = [];
-  let state: OrderState | undefined;
-  let r = 0;
-  const takeRejection = (rej: StoredRejection) =>
-    out.push({ receivedAt: rej.receivedAt, kind: rej.kind, decision: rejectedDecision(rej), state, source: { rejection: rej.id } });
-  for (const e of events) {
-    const data = recordedObservationOf(e);
-    if (data === undefined) continue;
-    while (r < rejections.length && rejections[r]!.receivedAt < data.receivedAt) takeRejection(rejections[r++]!);
-    state = foldStream([e], state);
-    out.push({ receivedAt: data.receivedAt, kind: data.observation.kind, decision: data.decision, state, source: { stream: e.version } });
-  }
-  while (r < rejections.length) takeRejection(rejections[r++]!);
-  return out;
-};
 
 /** The JSON form: the order's replay summary plus its events. */
 export const inspectJson = (state: OrderState, timeline: readonly TimelineEntry[]): OrderSummary & { readonly events: readonly ReplayEvent[] } => ({
@@ -109,24 +60,6 @@ export const inspectTable = (state: OrderState, timeline: readonly TimelineEntry
 // the command
 // -------------------------------------------------------------------------------------------------
 
-type Found = { readonly _tag: 'Found'; readonly state: OrderState; readonly timeline: readonly TimelineEntry[] } | { readonly _tag: 'Unknown'; readonly rejections: number };
-
-const lookUp = async (store: EventStore, id: string): Promise<E.Either<StoreError, Found>> => {
-  const paystate = createPaystate({ store, serverKey: '' });
-  const payment = await paystate.payment(id)();
-  if (E.isLeft(payment)) return payment;
-  if (payment.right === undefined) {
-    const named = await store.readRejections({ orderId: id })();
-    return E.isLeft(named) ? named : E.right({ _tag: 'Unknown', rejections: named.right.length });
-  }
-  const { orderId, state } = payment.right;
-  const stream = await store.readStream(streamIdOf(orderId))();
-  if (E.isLeft(stream)) return stream;
-  const rejections = await store.readRejections({ orderId })();
-  if (E.isLeft(rejections)) return rejections;
-  return E.right({ _tag: 'Found', state, timeline: orderTimeline(stream.right.events, rejections.right) });
-};
-
 /** `paystate inspect`. */
 export const inspect = async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
   const args = parse(argv, { ...STORE_OPTION, format: { type: 'string' } });
@@ -145,7 +78,7 @@ export const inspect = async (argv: readonly string[], io: Io): Promise<E.Either
     return E.right(1);
   }
   try {
-    const found = await lookUp(store.right, id);
+    const found = await lookUpOrder(store.right, id);
     if (E.isLeft(found)) {
       io.stderr(`paystate inspect: ${formatStoreError(found.left)}\n`);
       return E.right(1);

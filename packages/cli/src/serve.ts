@@ -72,7 +72,7 @@ export const lineBuffer = (write: (s: string) => void): LineBuffer => {
 export const serveWith =
   (stop: StopSignal) =>
   async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
-    const args = parse(argv, { ...STORE_OPTION, port: { type: 'string' }, host: { type: 'string' }, 'server-key': { type: 'string' } });
+    const args = parse(argv, { ...STORE_OPTION, port: { type: 'string' }, host: { type: 'string' }, 'server-key': { type: 'string' }, 'read-token': { type: 'string' } });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
     if (positionals.length > 0) return E.left(new UsageError(`serve takes no arguments, got "${positionals[0]}"`));
@@ -84,6 +84,10 @@ export const serveWith =
     const checked = checkStoreUrl(url);
     if (E.isLeft(checked)) return checked;
     const host = (values.host as string | undefined) ?? DEFAULT_HOST;
+    // The read API stays off (its paths answer 404) unless a token is configured.
+    const readToken = (values['read-token'] as string | undefined) ?? io.env['PAYSTATE_READ_TOKEN'];
+    if (readToken !== undefined && readToken !== '' && readToken.length < 16)
+      return E.left(new UsageError('the read token is too short: use at least 16 characters (e.g. openssl rand -hex 32)'));
 
     const store = await openStoreAt(url);
     if (E.isLeft(store)) {
@@ -92,7 +96,10 @@ export const serveWith =
     }
     const paystate = createPaystate({ store: store.right, serverKey });
     const log = lineBuffer(io.stdout);
-    const server = createPaystateServer(paystate, { onRequest: (entry) => log.push(logLine(entry, new Date())) });
+    const server = createPaystateServer(paystate, {
+      onRequest: (entry) => log.push(logLine(entry, new Date())),
+      ...(readToken !== undefined && readToken !== '' ? { readToken } : {}),
+    });
     const bound = await listen(server, port.right, host);
     if (E.isLeft(bound)) {
       await paystate.close();

@@ -118,3 +118,41 @@ test('--store from PAYSTATE_STORE, --server-key on the command line; SIGINT stop
   expect([unknown.status, json(unknown)['error']]).toEqual([404, 'unknown_order']);
   expect(await stopProcess(server, 'SIGINT')).toEqual({ code: 0, signal: null });
 });
+
+test('the read API: off without a token (404), on with PAYSTATE_READ_TOKEN or --read-token (bearer, 401 otherwise); the token never logged; a short token is a usage error', async () => {
+  const TOKEN = 'read-token-serve-cli-4f1e9a0c';
+  const cwd = mkdtempSync(join(dir, 'read-'));
+  const store = `sqlite:${join(cwd, 'read.db')}`;
+  writeFileSync(join(cwd, 'charges.ndjson'), [chargeRequest(order), chargeResponse(order)].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  expect((await runPaystate(['ingest', '--store', store, '--server-key', KEY, 'charges.ndjson'], { cwd })).code).toBe(0);
+
+  const short = await runPaystate(['serve', '--port', '0', '--store', store, '--read-token', 'short'], { cwd, env: cleanEnv({ MIDTRANS_SERVER_KEY: KEY }) });
+  expect([short.code, short.stderr]).toEqual([2, 'paystate serve: the read token is too short: use at least 16 characters (e.g. openssl rand -hex 32)\n']);
+
+  const off = await serve(['--port', '0', '--store', store], { MIDTRANS_SERVER_KEY: KEY }, cwd);
+  const offAnswer = await send(off.port, { method: 'GET', path: `/orders/${order.orderId}`, headers: { authorization: `Bearer ${TOKEN}` } });
+  expect([offAnswer.status, json(offAnswer)['error']]).toEqual([404, 'not_found']);
+  expect(await stopProcess(off, 'SIGTERM')).toEqual({ code: 0, signal: null });
+
+  // The second server sees the capture the first one recorded.
+  for (const [args, env, before] of [
+    [['--read-token', TOKEN], {}, 'pending'],
+    [[], { PAYSTATE_READ_TOKEN: TOKEN }, 'capture'],
+  ] as const) {
+    const on = await serve(['--port', '0', '--store', store, ...args], { MIDTRANS_SERVER_KEY: KEY, ...env }, cwd);
+    const read = await send(on.port, { method: 'GET', path: `/orders/${encodeURIComponent(order.orderId)}`, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([read.status, json(read)['order_id'], json(read)['transaction_status']]).toEqual([200, order.orderId, before]);
+    const anonymous = await send(on.port, { method: 'GET', path: `/orders/${order.orderId}` });
+    expect([anonymous.status, anonymous.headers['www-authenticate']]).toEqual([401, 'Bearer realm="paystate"']);
+    const webhook = await send(on.port, { body: notificationBody(order, 'capture') });
+    expect(webhook.status).toBe(200);
+    expect(await stopProcess(on, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    const logged = on.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.map((l) => [l['method'], l['path'], l['status'], l['code']])).toEqual([
+      ['GET', `/orders/${order.orderId}`, 200, 'order'],
+      ['GET', `/orders/${order.orderId}`, 401, 'unauthorized'],
+      ['POST', '/notifications', 200, expect.any(String)],
+    ]);
+    expect(on.lines.join('\n')).not.toContain(TOKEN);
+  }
+});

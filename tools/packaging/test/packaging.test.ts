@@ -199,7 +199,7 @@ describe('the tarballs pass the package linters', () => {
 });
 
 test('every example installs from the tarballs and passes its npm test', async () => {
-  expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['express-sqlite', 'fastify-postgres']));
+  expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['express-sqlite', 'fastify-postgres', 'hono']));
   for (const example of examples) {
     const dir = await example.installed;
     const r = await run('npm', ['test'], { cwd: dir, env: scratchEnv({ PAYSTATE_PG_URL: PG_URL }), timeoutMs: 5 * MINUTES });

@@ -1,6 +1,6 @@
 /**
- * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`, a
- * log entry per request, and a graceful stop that finishes the requests in flight.
+ * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`, the
+ * read API on `/orders` when a read token is configured, a log entry per request, and a graceful stop that finishes the requests in flight.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
+import { createReadHandler, isReadPath } from './readApi';
 import { createWebhookHandler, logEntry, pathOf, writeAnswer, type WebhookOptions } from './webhook';
 
 export const NOTIFICATION_PATHS: readonly string[] = ['/notifications', '/'];
@@ -26,10 +27,18 @@ export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint'>): Pr
   };
 };
 
-/** A `node:http` server for paystate's webhook and health check (not listening yet), over the fp-ts or the Promise API. */
-export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' | 'store'>, options: WebhookOptions = {}): Server => {
+export interface ServerOptions extends WebhookOptions {
+  /** The bearer token of the read API; without one the read paths answer 404. */
+  readonly readToken?: string;
+  /** Decides which deadlines have passed in the read API (default: the system clock). */
+  readonly clock?: () => Date;
+}
+
+/** A `node:http` server for paystate's webhook, health check and read API (not listening yet), over the fp-ts or the Promise API. */
+export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' | 'store'>, options: ServerOptions = {}): Server => {
   const fp = fpApi(paystate);
   const webhook = createWebhookHandler(paystate, options);
+  const read = createReadHandler(fp.store, { ...options, ...(options.readToken !== undefined ? { token: options.readToken } : {}) });
   const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
     writeAnswer(res, a);
     options.onRequest?.(logEntry(req, a, startedAt));
@@ -43,6 +52,10 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
     }
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       void healthAnswer(fp.store).then((a) => answer(req, res, a, startedAt));
+      return;
+    }
+    if (isReadPath(path)) {
+      void read(req, res);
       return;
     }
     answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);

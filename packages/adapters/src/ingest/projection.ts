@@ -13,6 +13,8 @@ export interface PaymentRow {
   readonly status: string | null;
   readonly fraud_status: string | null;
   readonly paid: boolean;
+  /** FDS challenged the capture: approve or deny it. */
+  readonly needs_review: boolean;
   readonly refundable_remaining: string;
   readonly flags: readonly string[];
   /** GMT+7 Midtrans time of the next deadline, and its kind. */
@@ -33,6 +35,7 @@ export const paymentRow = (o: OrderState, updatedAt: string): PaymentRow => {
     status: a?.status ?? null,
     fraud_status: a?.fraud ?? null,
     paid: answers.paid.value,
+    needs_review: answers.needsReview.value,
     refundable_remaining: formatAmount(answers.refundableRemaining.value),
     flags: [...new Set(openFlags(o).map((f) => f.flag))],
     next_deadline: d === undefined ? null : { at: d.at, kind: d.kind },

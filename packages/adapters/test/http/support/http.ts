@@ -110,6 +110,7 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   const env = { ...process.env };
   delete env['PAYSTATE_STORE'];
   delete env['MIDTRANS_SERVER_KEY'];
+  delete env['PAYSTATE_READ_TOKEN'];
   return { ...env, ...extra };
 };
 

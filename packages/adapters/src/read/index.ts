@@ -1,0 +1,10 @@
+/** Reading orders back: one order with its timeline, and the orders that need attention. */
+export { orderTimeline } from './orderTimeline';
+export type { TimelineEntry } from './orderTimeline';
+export { lookUpOrder } from './lookUpOrder';
+export type { OrderLookUp } from './lookUpOrder';
+export { orderDocument } from './orderDocument';
+export type { OrderDocument, OrderTimelineEvent } from './orderDocument';
+export { ATTENTIONS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, createAttentionLists } from './attentionLists';
+export type { Attention, AttentionItem, AttentionLists, AttentionPage, PageError } from './attentionLists';
+export { maskCardNumbers, maskCardNumbersIn } from './maskCardNumbers';
