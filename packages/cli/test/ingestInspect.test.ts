@@ -141,6 +141,6 @@ describe('paystate inspect', () => {
     expect([noStore.code, noStore.stderr]).toEqual([1, `paystate inspect: no store at ${missing} (pass --store or set PAYSTATE_STORE)\n`]);
     expect(existsSync(missing)).toBe(false);
     expect([noId.code, noId.stderr]).toEqual([2, 'paystate inspect: inspect takes one ORDER_ID, got 0\n']);
-    expect([badFormat.code, badFormat.stderr]).toEqual([2, 'paystate inspect: --format must be one of table|json, got "yaml"\n']);
+    expect([badFormat.code, badFormat.stderr]).toEqual([2, 'paystate inspect: --format must be one of table|json|svg, got "yaml"\n']);
   });
 });
