@@ -24,13 +24,21 @@ export interface HelpText {
   /** Arguments and options: the flag (or argument) and what it means. */
   readonly options: readonly (readonly [string, string])[];
   readonly examples: readonly string[];
+  /** Environment variables the command reads: the variable and what it sets. */
+  readonly environment?: readonly (readonly [string, string])[];
+  /** The exit codes, when they say more than `0 ok, 1 failed, 2 usage error`. */
+  readonly exitCodes?: string;
 }
+
+export const EXIT_CODES = '0 ok, 1 failed, 2 usage error';
 
 /** Formats a command's help: usage line, description, options, examples. */
 export const helpText = (h: HelpText): string => {
   const all: readonly (readonly [string, string])[] = [...h.options, ['-h, --help', 'this help']];
-  const width = Math.max(...all.map(([flag]) => flag.length)) + 2;
-  const options = all.map(([flag, what]) => `  ${flag.padEnd(width)}${what.replace(/\n/g, `\n  ${' '.repeat(width)}`)}`);
+  const env = h.environment ?? [];
+  const width = Math.max(...[...all, ...env].map(([flag]) => flag.length)) + 2;
+  const rows = (list: readonly (readonly [string, string])[]) => list.map(([flag, what]) => `  ${flag.padEnd(width)}${what.replace(/\n/g, `\n  ${' '.repeat(width)}`)}`);
+  const options = rows(all);
   return [
     `usage: paystate ${h.name} ${h.synopsis}`.trimEnd(),
     '',
@@ -41,6 +49,9 @@ export const helpText = (h: HelpText): string => {
     '',
     h.examples.length === 1 ? 'example:' : 'examples:',
     ...h.examples.map((e) => `  ${e}`),
+    '',
+    ...(env.length === 0 ? [] : ['environment (an option given on the command line wins):', ...rows(env), '']),
+    `exit codes: ${h.exitCodes ?? EXIT_CODES}`,
     '',
   ].join('\n');
 };

@@ -4,6 +4,7 @@
  * adapters alone take longer to load than node takes to start).
  */
 import { helpText, STORE_HELP, type Command, type CommandSpec } from './command';
+import { serverKeyHelp } from './serverKey';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_CHAOS, DEMO_DIR } from './defaults';
 
 // Each `require` is deferred until the command runs; the bundler keeps it lazy as well.
@@ -29,15 +30,22 @@ const spec = (name: string, synopsis: string, summary: string, h: Omit<Parameter
   return { synopsis, summary, help: () => text, run };
 };
 
-const SERVER_KEY_FROM_LOG: readonly [string, string] = [
-  '--server-key KEY',
-  "verifies notification signatures\n(default: $MIDTRANS_SERVER_KEY, else a scenario file's server_key)",
+const SERVER_KEY_FROM_LOG = serverKeyHelp('verifies notification signatures', "a scenario file's server_key");
+
+const KEY_ENV: readonly (readonly [string, string])[] = [
+  ['MIDTRANS_SERVER_KEY', 'the server key'],
+  ['MIDTRANS_SERVER_KEY_FILE', 'a file holding the server key'],
+];
+const STORE_ENV: readonly [string, string] = ['PAYSTATE_STORE', '--store'];
+const COLOUR_ENV: readonly (readonly [string, string])[] = [
+  ['NO_COLOR', 'set and not empty: no colour (colour is used only on a terminal)'],
+  ['FORCE_COLOR', 'colour even when not on a terminal (0 or false: never)'],
 ];
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   replay: spec(
     'replay',
-    '[--server-key KEY] [--format table|json] [FILE|-]',
+    '[--format table|json] [--strict] [--server-key-file PATH] [FILE|-]',
     'explain a log of Midtrans observations (NDJSON replay format, or a scenario file)',
     {
       about:
@@ -46,24 +54,27 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'no store, no network.',
       options: [
         ['FILE', 'NDJSON in the replay format (one observation a line) or a scenario file\n({"server_key", "events": [...]}); - or none reads standard input'],
-        SERVER_KEY_FROM_LOG,
         ['--format table|json', 'a table (default) or the JSON report'],
+        ['--strict', 'exit 1 when any observation is rejected or illegal'],
+        ...SERVER_KEY_FROM_LOG,
       ],
-      examples: ['paystate replay --format json notifications.ndjson'],
+      examples: ['paystate replay --format json notifications.ndjson', 'paystate replay --strict --server-key-file /run/secrets/midtrans-server-key notifications.ndjson'],
+      environment: [...KEY_ENV, ...COLOUR_ENV],
+      exitCodes: '0 ok, 1 with --strict when anything was rejected or illegal, 2 usage error',
     },
     replay,
   ),
   diagram: spec(
     'diagram',
-    '[--machine transaction|fraud] [--format mermaid|dot]',
+    '[--machine transaction|fraud] [--format mermaid|dot|svg]',
     'print a state diagram generated from the machines',
     {
       about: "Prints the state diagram of one of paystate's machines (transaction_status or fraud_status),\ngenerated from the machine itself.",
       options: [
         ['--machine transaction|fraud', 'which machine (default transaction)'],
-        ['--format mermaid|dot', 'Mermaid (default) or Graphviz dot'],
+        ['--format mermaid|dot|svg', 'Mermaid (default), Graphviz dot, or an SVG picture (drawn by a\nbuilt-in Graphviz: nothing to install)'],
       ],
-      examples: ['paystate diagram --machine fraud --format dot | dot -Tsvg > fraud-status.svg'],
+      examples: ['paystate diagram --machine fraud --format svg > fraud-status.svg', 'paystate diagram --machine transaction --format mermaid'],
     },
     diagram,
   ),
@@ -90,7 +101,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key KEY] [--read-token TOKEN]',
+    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN]',
     'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /orders',
     {
       about:
@@ -103,49 +114,65 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'requests in flight and closes the store.',
       options: [
         STORE_HELP,
-        ['--port N', `the port, 0 for a free one (default ${DEFAULT_PORT})`],
-        ['--host ADDR', `the address to listen on (default ${DEFAULT_HOST})`],
-        ['--server-key KEY', 'verifies notification signatures (default: $MIDTRANS_SERVER_KEY; one is required)'],
-        ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; default: $PAYSTATE_READ_TOKEN; without one GET /orders answers 404)'],
+        ['--port N', `the port, 0 for a free one (default: $PORT, else ${DEFAULT_PORT})`],
+        ['--host ADDR', `the address to listen on (default: $HOST, else ${DEFAULT_HOST})`],
+        ...serverKeyHelp('verifies notification signatures (one is required)'),
+        ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; without one GET /orders answers 404)'],
       ],
       examples: [
-        'MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db --port 8080',
-        'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db',
+        'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key',
+        'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
+        'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token']],
+      exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,
   ),
   ingest: spec(
     'ingest',
-    '[--store URL] [--server-key KEY] [FILE|-]',
+    '[--store URL] [--server-key-file PATH] [--progress] [FILE|-]',
     'record a log of observations (NDJSON replay format, or a scenario file) into the store, in order',
     {
       about:
         'Records a log of observations into the store through the ingestion service, line by line in\n' +
         'order, as a backfill from old logs does; a malformed line is recorded as rejected with its line\n' +
-        'number. Prints how many lines had each outcome.',
-      options: [['FILE', 'NDJSON in the replay format or a scenario file; - or none reads standard input'], STORE_HELP, SERVER_KEY_FROM_LOG],
-      examples: ['paystate ingest --store sqlite:payments.db --server-key "$MIDTRANS_SERVER_KEY" old-notifications.ndjson'],
+        'number. Reads NDJSON a line at a time (any size, in bounded memory). On a terminal, shows the\n' +
+        'count, the rate and the outcomes so far on stderr; at the end prints how many lines had each\n' +
+        'outcome.',
+      options: [
+        ['FILE', 'NDJSON in the replay format or a scenario file; - or none reads standard input'],
+        STORE_HELP,
+        ...SERVER_KEY_FROM_LOG,
+        ['--progress', 'progress on stderr even when it is not a terminal (a line every 5 s)'],
+      ],
+      examples: ['paystate ingest --store sqlite:payments.db --server-key-file /run/secrets/midtrans-server-key old-notifications.ndjson'],
+      environment: [...KEY_ENV, STORE_ENV],
     },
     ingest,
   ),
   inspect: spec(
     'inspect',
-    'ORDER_ID [--store URL] [--format table|json]',
+    'ORDER_ID [--store URL] [--format table|json|svg]',
     'one order from the store: every observation with outcome and reason, state, answers, deadlines',
     {
       about:
         'Shows one order from the store: every observation (and rejected input naming it) with its outcome\n' +
         'and reason, the state, the answers (paid, can ship, needs review, ...), the allowed actions and\n' +
         'the deadlines. Exits 1 when the store has no such order.',
-      options: [['ORDER_ID', 'the order_id'], STORE_HELP, ['--format table|json', 'a table (default) or JSON']],
-      examples: ['paystate inspect order-1042 --store sqlite:payments.db'],
+      options: [
+        ['ORDER_ID', 'the order_id'],
+        STORE_HELP,
+        ['--format table|json|svg', "a table (default), JSON, or an SVG picture of both machines with\nthe order's path and current state highlighted"],
+      ],
+      examples: ['paystate inspect order-1042 --store sqlite:payments.db', 'paystate inspect order-1042 --store sqlite:payments.db --format svg > order-1042.svg'],
+      environment: [STORE_ENV, ...COLOUR_ENV],
     },
     inspect,
   ),
   verify: spec(
     'verify',
-    '[--store URL] [--format table|json] [--server-key KEY]',
+    '[--store URL] [--format table|json] [--strict] [--server-key-file PATH]',
     "re-decide every stored observation with this release's engine and list each decision that would differ",
     {
       about:
@@ -157,9 +184,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       options: [
         STORE_HELP,
         ['--format table|json', 'a list (default) or the JSON report'],
-        ['--server-key KEY', "also re-read the stored raw input (verifying signatures with KEY), so\nchanges in reading Midtrans' payloads are audited too"],
+        ['--strict', 'also exit 1 when this release decides any observation is rejected or\nillegal, or the rejection log has any entry'],
+        ['--server-key-file PATH', "also re-read the stored raw input, verifying signatures with the key\nin PATH, so changes in reading Midtrans' payloads are audited too\n(only this option or --server-key turns it on, not the environment)"],
+        ['--server-key KEY', 'the same with the key itself (avoid: a command line shows in ps)'],
       ],
-      examples: ['paystate verify --store postgres://paystate@db/payments'],
+      examples: ['paystate verify --store postgres://paystate@db/payments', 'paystate verify --strict --store sqlite:payments.db'],
+      environment: [STORE_ENV],
+      exitCodes: '0 nothing differs, 1 a difference, an unreadable event, a failure (or with --strict\nanything rejected or illegal), 2 usage error',
     },
     verify,
   ),
@@ -174,6 +205,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'open unless their URL says ?migrate=off (PostgreSQL); then this is the way to upgrade them.\n' +
         'On PostgreSQL the tables live in their own schema, paystate unless ?schema=NAME says otherwise.',
       options: [STORE_HELP],
+      environment: [STORE_ENV],
       examples: ['paystate migrate --store "postgres://admin@db/payments?schema=paystate"'],
     },
     migrate,

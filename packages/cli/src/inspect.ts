@@ -10,6 +10,7 @@ import { eventEntry, lookUpOrder, type ReplayEvent, type TimelineEntry } from '@
 import { formatStoreError } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
 import type { Io } from './io';
+import { colourOn, colourTable } from './colour';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
 // -------------------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ export const inspect = async (argv: readonly string[], io: Io): Promise<E.Either
   const { values, positionals } = args.right;
   const id = positionals[0];
   if (id === undefined || positionals.length > 1) return E.left(new UsageError(`inspect takes one ORDER_ID, got ${positionals.length}`));
-  const format = oneOf('format', values.format as string | undefined, ['table', 'json'] as const, 'table');
+  const format = oneOf('format', values.format as string | undefined, ['table', 'json', 'svg'] as const, 'table');
   if (E.isLeft(format)) return format;
   const url = storeUrlOf(values.store, io.env);
   const checked = checkStoreUrl(url);
@@ -89,7 +90,18 @@ export const inspect = async (argv: readonly string[], io: Io): Promise<E.Either
       return E.right(1);
     }
     const { state, timeline } = found.right;
-    io.stdout(format.right === 'json' ? JSON.stringify(inspectJson(state, timeline), null, 2) + '\n' : inspectTable(state, timeline));
+    if (format.right === 'svg') {
+      // Loaded here: the picture needs Graphviz's WebAssembly build, the other formats do not.
+      /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+      const svg = await (require('./orderPicture') as typeof import('./orderPicture')).orderSvg(state, timeline);
+      if (E.isLeft(svg)) {
+        io.stderr(`paystate inspect: ${svg.left}\n`);
+        return E.right(1);
+      }
+      io.stdout(svg.right);
+      return E.right(0);
+    }
+    io.stdout(format.right === 'json' ? JSON.stringify(inspectJson(state, timeline), null, 2) + '\n' : colourTable(inspectTable(state, timeline), colourOn(io, 'stdout')));
     return E.right(0);
   } finally {
     await store.right.close();

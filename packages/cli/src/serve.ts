@@ -10,6 +10,8 @@ import { parse, UsageError } from './args';
 import type { Io } from './io';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
+import { flagOrEnv } from './envOption';
+import { NO_SERVER_KEY, SERVER_KEY_OPTIONS, serverKeyOf } from './serverKey';
 
 
 /** Resolves with the signal's name when the process is asked to stop. */
@@ -27,10 +29,14 @@ export const processStopSignal: StopSignal = () =>
     process.on('SIGINT', on);
   });
 
-const portOf = (value: unknown): E.Either<UsageError, number> => {
-  if (value === undefined) return E.right(DEFAULT_PORT);
-  const n = Number(value);
-  return typeof value === 'string' && /^\d+$/.test(value) && n <= 65535 ? E.right(n) : E.left(new UsageError(`--port must be an integer 0..65535, got "${String(value)}"`));
+/** `--port`, else `PORT`, else the default. */
+const portOf = (flag: unknown, env: Io['env']): E.Either<UsageError, number> => {
+  const given = flagOrEnv(flag, env, 'PORT');
+  if (given === undefined) return E.right(DEFAULT_PORT);
+  const n = Number(given.value);
+  return /^\d+$/.test(given.value) && n <= 65535
+    ? E.right(n)
+    : E.left(new UsageError(`${given.from === 'flag' ? '--port' : given.from} must be an integer 0..65535, got "${given.value}"`));
 };
 
 /** One request log line. */
@@ -72,18 +78,20 @@ export const lineBuffer = (write: (s: string) => void): LineBuffer => {
 export const serveWith =
   (stop: StopSignal) =>
   async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
-    const args = parse(argv, { ...STORE_OPTION, port: { type: 'string' }, host: { type: 'string' }, 'server-key': { type: 'string' }, 'read-token': { type: 'string' } });
+    const args = parse(argv, { ...STORE_OPTION, port: { type: 'string' }, host: { type: 'string' }, ...SERVER_KEY_OPTIONS, 'read-token': { type: 'string' } });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
     if (positionals.length > 0) return E.left(new UsageError(`serve takes no arguments, got "${positionals[0]}"`));
-    const port = portOf(values.port);
+    const port = portOf(values.port, io.env);
     if (E.isLeft(port)) return port;
-    const serverKey = (values['server-key'] as string | undefined) ?? io.env['MIDTRANS_SERVER_KEY'];
-    if (serverKey === undefined || serverKey === '') return E.left(new UsageError('no server key: pass --server-key KEY or set MIDTRANS_SERVER_KEY'));
+    const key = serverKeyOf(values, io.env);
+    if (E.isLeft(key)) return key;
+    const serverKey = key.right;
+    if (serverKey === undefined) return E.left(new UsageError(`no server key: ${NO_SERVER_KEY}`));
     const url = storeUrlOf(values.store, io.env);
     const checked = checkStoreUrl(url);
     if (E.isLeft(checked)) return checked;
-    const host = (values.host as string | undefined) ?? DEFAULT_HOST;
+    const host = flagOrEnv(values.host, io.env, 'HOST')?.value ?? DEFAULT_HOST;
     // The read API stays off (its paths answer 404) unless a token is configured.
     const readToken = (values['read-token'] as string | undefined) ?? io.env['PAYSTATE_READ_TOKEN'];
     if (readToken !== undefined && readToken !== '' && readToken.length < 16)

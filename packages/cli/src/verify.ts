@@ -4,10 +4,11 @@
  * observation, the old and the new decision). Exits 1 when any differs or an event is unreadable.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { formatAmount } from '@paystate/engine';
-import { formatStoreError, toObservation, verifyStore, type VerifyDifference, type VerifyReport } from '@paystate/adapters';
+import { decide, formatAmount, type Outcome } from '@paystate/engine';
+import { formatStoreError, toObservation, verifyStore, type EventStore, type VerifyDifference, type VerifyReport } from '@paystate/adapters';
 import { oneOf, parse, UsageError } from './args';
 import type { Io } from './io';
+import { SERVER_KEY_OPTIONS, serverKeyOf } from './serverKey';
 import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 
 type Facts = VerifyDifference['recorded'];
@@ -43,9 +44,15 @@ export const verifyTable = (r: VerifyReport): string => {
   return lines.join('\n') + '\n';
 };
 
+/** Whether the rejection log has anything (1 or 0: one entry is enough to fail `--strict`). */
+const rejectionCount = async (store: EventStore): Promise<number> => {
+  const r = await store.readRejections({ limit: 1 })();
+  return E.isRight(r) ? r.right.length : 0;
+};
+
 /** `paystate verify`. */
 export const verify = async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
-  const args = parse(argv, { ...STORE_OPTION, format: { type: 'string' }, 'server-key': { type: 'string' } });
+  const args = parse(argv, { ...STORE_OPTION, format: { type: 'string' }, ...SERVER_KEY_OPTIONS, strict: { type: 'boolean' } });
   if (E.isLeft(args)) return args;
   const { values, positionals } = args.right;
   if (positionals.length > 0) return E.left(new UsageError(`verify takes no arguments, got ${positionals.length}`));
@@ -54,21 +61,33 @@ export const verify = async (argv: readonly string[], io: Io): Promise<E.Either<
   const url = storeUrlOf(values.store, io.env);
   const checked = checkStoreUrl(url);
   if (E.isLeft(checked)) return checked;
-  const serverKey = values['server-key'] as string | undefined;
+  // Unlike the other commands, MIDTRANS_SERVER_KEY does not switch re-reading on: only an option does.
+  const key = values['server-key'] !== undefined || values['server-key-file'] !== undefined ? serverKeyOf(values, {}) : E.right(undefined);
+  if (E.isLeft(key)) return key;
+  const serverKey = key.right;
   const store = await openStoreAt(url, { mustExist: true });
   if (E.isLeft(store)) {
     io.stderr(`paystate verify: ${store.left}\n`);
     return E.right(1);
   }
   try {
-    const report = await verifyStore(store.right, serverKey === undefined ? {} : { remap: (line) => toObservation(line, { serverKey }) })();
+    // --strict counts what this release decides: rejected or illegal observations fail the audit.
+    const outcomes = new Map<Outcome, number>();
+    const counted: typeof decide = (order, obs) => {
+      const d = decide(order, obs);
+      outcomes.set(d.outcome, (outcomes.get(d.outcome) ?? 0) + 1);
+      return d;
+    };
+    const report = await verifyStore(store.right, { decide: counted, ...(serverKey === undefined ? {} : { remap: (line) => toObservation(line, { serverKey }) }) })();
     if (E.isLeft(report)) {
       io.stderr(`paystate verify: ${formatStoreError(report.left)}\n`);
       return E.right(1);
     }
     const r = report.right;
     io.stdout(format.right === 'json' ? JSON.stringify(r, null, 2) + '\n' : verifyTable(r));
-    return E.right(r.differences.length > 0 || r.unreadable.length > 0 ? 1 : 0);
+    const refused = values.strict === true ? (outcomes.get('rejected') ?? 0) + (outcomes.get('illegal') ?? 0) + (await rejectionCount(store.right)) : 0;
+    if (refused > 0) io.stderr(`paystate verify: --strict: ${refused} observation${refused === 1 ? '' : 's'} rejected or illegal\n`);
+    return E.right(r.differences.length > 0 || r.unreadable.length > 0 || refused > 0 ? 1 : 0);
   } finally {
     await store.right.close();
   }

@@ -18,14 +18,14 @@ const runIn = async (argv: readonly string[]) => {
 
 /** Every option each command's parser accepts: its help must name them all. */
 const OPTIONS: Record<string, readonly string[]> = {
-  replay: ['--server-key', '--format'],
+  replay: ['--server-key', '--server-key-file', '--format', '--strict'],
   diagram: ['--machine', '--format'],
-  serve: ['--store', '--port', '--host', '--server-key'],
-  ingest: ['--store', '--server-key'],
+  serve: ['--store', '--port', '--host', '--server-key', '--server-key-file'],
+  ingest: ['--store', '--server-key', '--server-key-file', '--progress'],
   inspect: ['--store', '--format'],
-  simulator: ['--port', '--notify-url', '--server-key', '--seed', '--chaos', '--chaos-rate', '--start', '--version'],
+  simulator: ['--port', '--notify-url', '--server-key', '--server-key-file', '--seed', '--chaos', '--chaos-rate', '--start', '--version'],
   demo: ['--dir', '--copies', '--seed', '--chaos'],
-  verify: ['--store', '--format', '--server-key'],
+  verify: ['--store', '--format', '--server-key', '--server-key-file', '--strict'],
   migrate: ['--store'],
 };
 

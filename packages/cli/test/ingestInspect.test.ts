@@ -86,7 +86,7 @@ describe('paystate ingest', () => {
       runPaystate(['ingest', '--store', 'ftp://example.com/x', scenarioFile], { cwd: dir }),
     ]);
     expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toMatch(/^paystate ingest: .*no server key.*--server-key KEY or set MIDTRANS_SERVER_KEY\n$/);
+    expect(noKey.stderr).toMatch(/^paystate ingest: .*no server key.*set MIDTRANS_SERVER_KEY, or pass --server-key-file PATH/);
     expect(existsSync(join(dir, 'nokey.db'))).toBe(false);
     expect([noFile.code, noFile.stderr]).toEqual([2, `paystate ingest: cannot read ${join(dir, 'missing.ndjson')}: no such file\n`]);
     expect(badStore.code).toBe(1);
@@ -143,6 +143,6 @@ describe('paystate inspect', () => {
     expect([noStore.code, noStore.stderr]).toEqual([1, `paystate inspect: no store at ${missing} (pass --store or set PAYSTATE_STORE)\n`]);
     expect(existsSync(missing)).toBe(false);
     expect([noId.code, noId.stderr]).toEqual([2, 'paystate inspect: inspect takes one ORDER_ID, got 0\n']);
-    expect([badFormat.code, badFormat.stderr]).toEqual([2, 'paystate inspect: --format must be one of table|json, got "yaml"\n']);
+    expect([badFormat.code, badFormat.stderr]).toEqual([2, 'paystate inspect: --format must be one of table|json|svg, got "yaml"\n']);
   });
 });

@@ -36,7 +36,7 @@ test('one-line errors before listening: no key, a bad port or store URL (exit 2)
     runPaystate(['serve', '--store', 'mysql://x', '--server-key', KEY], { cwd: dir }),
     runPaystate(['serve', '--port', '0', '--store', `sqlite:${join(dir, 'missing', 'dir', 'x.db')}`], { cwd: dir, env: cleanEnv({ MIDTRANS_SERVER_KEY: KEY }) }),
   ]);
-  expect([noKey.code, noKey.stderr]).toEqual([2, 'paystate serve: no server key: pass --server-key KEY or set MIDTRANS_SERVER_KEY\n']);
+  expect([noKey.code, noKey.stderr]).toEqual([2, 'paystate serve: no server key: set MIDTRANS_SERVER_KEY, or pass --server-key-file PATH (or set MIDTRANS_SERVER_KEY_FILE)\n']);
   expect(existsSync(join(dir, 'paystate.db'))).toBe(false);
   expect([badPort.code, badPort.stderr]).toEqual([2, 'paystate serve: --port must be an integer 0..65535, got "http"\n']);
   expect(badUrl.code).toBe(2);

@@ -143,8 +143,45 @@ const wrap = (text: string, width: number): readonly string[] => {
 const dotLabel = (key: string, text: string | undefined): string =>
   [key, ...(text === undefined ? [] : wrap(text, 22))].map((l) => dotString(l).slice(1, -1)).join('\\n');
 
-/** Renders the machine as a Graphviz digraph; the initial state is a point, final states are double circles. */
-export const toDot = (machine: AnyStateMachine): string => {
+/** What `toDot` marks: the states an order went through, in order, and the one it is in now. */
+export interface DotHighlight {
+  /** State keys in the order they were reached; consecutive pairs that are an edge are drawn bold. */
+  readonly path: readonly string[];
+  readonly current?: string;
+}
+
+export interface DotOptions {
+  readonly highlight?: DotHighlight;
+}
+
+const PATH_COLOUR = '#1f6feb';
+const CURRENT_FILL = '#ffd33d';
+
+// The attributes a highlight adds to a state or an edge, appended after the default ones.
+const stateMark = (key: string, h: DotHighlight | undefined): string =>
+  h === undefined
+    ? ''
+    : h.current === key
+      ? `, style="rounded,filled,bold", fillcolor="${CURRENT_FILL}", color="${PATH_COLOUR}", penwidth=2.5, class="current"`
+      : h.path.includes(key)
+        ? `, color="${PATH_COLOUR}", penwidth=2, class="visited"`
+        : '';
+
+const pathSteps = (h: DotHighlight | undefined): ReadonlySet<string> => {
+  const steps = new Set<string>();
+  if (h === undefined) return steps;
+  for (let i = 1; i < h.path.length; i++) steps.add(`${h.path[i - 1]}\u0000${h.path[i]}`);
+  return steps;
+};
+
+/**
+ * Renders the machine as a Graphviz digraph; the initial state is a point, final states are double
+ * circles. With `highlight`, the states of the path and the edges between consecutive ones are drawn
+ * in colour and the current state filled; without it the output is the plain diagram, unchanged.
+ */
+export const toDot = (machine: AnyStateMachine, options: DotOptions = {}): string => {
+  const h = options.highlight;
+  const steps = pathSteps(h);
   const states = topStates(machine);
   const edges = machineEdges(machine);
   const start = pseudoStart(machine, edges);
@@ -159,19 +196,20 @@ export const toDot = (machine: AnyStateMachine): string => {
   }
   for (const s of states) {
     if (s.key === start) {
-      lines.push(`  ${dotString(s.key)} [shape=point, label=""];`);
+      lines.push(`  ${dotString(s.key)} [shape=point, label=""${stateMark(s.key, h)}];`);
       continue;
     }
     const text = description(s);
     const shape = s.type === 'final' ? 'shape=doublecircle, ' : '';
     const tooltip = text === undefined ? '' : `, tooltip=${dotString(oneLine(text))}`;
-    lines.push(`  ${dotString(s.key)} [${shape}label="${dotLabel(s.key, text)}"${tooltip}];`);
+    lines.push(`  ${dotString(s.key)} [${shape}label="${dotLabel(s.key, text)}"${tooltip}${stateMark(s.key, h)}];`);
   }
   if (start === undefined && initialKey(machine) !== undefined) {
     lines.push(`  "__initial__" -> ${dotString(initialKey(machine) ?? '')};`);
   }
   for (const e of edges) {
-    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotString(edgeLabel(e))}];`);
+    const mark = steps.has(`${e.from}\u0000${e.to}`) ? `, color="${PATH_COLOUR}", fontcolor="${PATH_COLOUR}", penwidth=2.5` : '';
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotString(edgeLabel(e))}${mark}];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

@@ -83,4 +83,5 @@ export type { Deadline, DeadlineKind } from './deadlines';
 
 // diagrams
 export { DIAGRAM_MACHINES, machineEdges, toMermaid, toDot, transitionTableMarkdown, statesTableMarkdown } from './diagram';
+export type { DotHighlight, DotOptions } from './diagram';
 export type { DiagramEdge, CitedEdge, DiagramMachine } from './diagram';

@@ -154,3 +154,25 @@ describe.each(DIAGRAM_MACHINES.map((d) => [d.machine.id, d] as const))('%s diagr
     for (const id of new Set(d.edges.flatMap((e) => e.sources))) expect(md).toContain(`- \`${id}\`: `);
   });
 });
+
+describe('toDot with a highlight', () => {
+  const d = DIAGRAM_MACHINES.find((m) => m.name === 'transaction')!;
+  const plain = toDot(d.machine);
+  const marked = toDot(d.machine, { highlight: { path: ['start', 'pending', 'capture', 'settlement'], current: 'settlement' } });
+
+  it('without one the output is the plain diagram, byte for byte', () => {
+    expect(toDot(d.machine, {})).toBe(plain);
+  });
+
+  it('marks the path states, the steps between them and the current state, and nothing else', () => {
+    const line = (pattern: RegExp) => marked.split('\n').filter((l) => pattern.test(l));
+    expect(line(/^ {2}"settlement" \[/)[0]).toMatch(/fillcolor=.*class="current"\];$/);
+    expect(line(/^ {2}"capture" \[/)[0]).toMatch(/class="visited"\];$/);
+    expect(line(/^ {2}"pending" -> "capture" /)[0]).toMatch(/penwidth=2\.5\];$/);
+    expect(line(/^ {2}"capture" -> "settlement" /)[0]).toMatch(/penwidth=2\.5\];$/);
+    expect(line(/^ {2}"deny" \[/)[0]).not.toMatch(/class=/);
+    expect(line(/^ {2}"pending" -> "deny" /)[0]).not.toMatch(/penwidth/);
+    // Removing the added attributes gives the plain diagram back.
+    expect(marked.replace(/, (?:style="rounded,filled,bold", fillcolor="[^"]*", )?color="[^"]*"(?:, fontcolor="[^"]*")?, penwidth=[\d.]+(?:, class="\w+")?/g, '')).toBe(plain);
+  });
+});

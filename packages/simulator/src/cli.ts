@@ -58,8 +58,11 @@ Runs on 127.0.0.1 until interrupted (Ctrl-C, SIGTERM).
 options:
   --port N            the port (default 0: a free one; the "listening on" line names it)
   --notify-url URL    where notifications are POSTed; none are sent without it
-  --server-key KEY    the key requests authenticate with and notifications are signed with
-                      (default: $MIDTRANS_SERVER_KEY, else ${DEFAULT_SERVER_KEY})
+  --server-key-file PATH
+                      a file holding the key requests authenticate with and notifications
+                      are signed with (default: $MIDTRANS_SERVER_KEY, else the file
+                      $MIDTRANS_SERVER_KEY_FILE, else ${DEFAULT_SERVER_KEY})
+  --server-key KEY    the key itself (a command line shows in ps and the shell history)
   --seed N            seeds identifiers and chaos: one seed, one history (default 1)
   --chaos KINDS       duplicate,delay,reorder,drop (any of them), all, or none (default none)
   --chaos-rate P      the probability of each enabled kind per notification, 0 to 1 (default 0.2)
@@ -110,6 +113,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'notify-url': { type: 'string' },
   'server-key': { type: 'string' },
+  'server-key-file': { type: 'string' },
   seed: { type: 'string' },
   chaos: { type: 'string' },
   'chaos-rate': { type: 'string' },
@@ -118,8 +122,35 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
-/** Reads the command line (and MIDTRANS_SERVER_KEY); a usage error is a one-line message. */
-export const parseSimulatorArgs = (argv: readonly string[], env: CommandIo['env']): Either<string, SimulatorInvocation> => {
+/** A key file's content without surrounding whitespace; the message names the file, never its content. */
+const keyFromFile = (from: string, path: string, read: (path: string) => string): Either<string, string> => {
+  let text: string;
+  try {
+    text = read(path).trim();
+  } catch (e) {
+    return left(`${from}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  return text === '' ? left(`${from}: ${path} is empty`) : right(text);
+};
+
+/** --server-key, --server-key-file, MIDTRANS_SERVER_KEY, MIDTRANS_SERVER_KEY_FILE, else the default: first found wins. */
+const serverKeyOf = (flag: string | undefined, file: string | undefined, env: CommandIo['env'], read: (path: string) => string): Either<string, string> => {
+  if (flag !== undefined && file !== undefined) return left('pass --server-key or --server-key-file, not both');
+  if (flag !== undefined) return flag === '' ? left('--server-key must not be empty') : right(flag);
+  if (file !== undefined) return keyFromFile('--server-key-file', file, read);
+  const fromEnv = env['MIDTRANS_SERVER_KEY'];
+  if (fromEnv !== undefined && fromEnv !== '') return right(fromEnv);
+  const envFile = env['MIDTRANS_SERVER_KEY_FILE'];
+  if (envFile !== undefined && envFile !== '') return keyFromFile('MIDTRANS_SERVER_KEY_FILE', envFile, read);
+  return right(DEFAULT_SERVER_KEY);
+};
+
+/** Reads the command line (and MIDTRANS_SERVER_KEY or its file); a usage error is a one-line message. */
+export const parseSimulatorArgs = (
+  argv: readonly string[],
+  env: CommandIo['env'],
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Either<string, SimulatorInvocation> => {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -143,12 +174,12 @@ export const parseSimulatorArgs = (argv: readonly string[], env: CommandIo['env'
   if (rate !== undefined && !(rate >= 0 && rate <= 1 && rateText!.trim() !== '')) return left(`--chaos-rate must be between 0 and 1, got "${rateText}"`);
   const start = values.start;
   if (start !== undefined && Number.isNaN(Date.parse(start))) return left(`--start must be an ISO time, got "${start}"`);
-  const serverKey = values['server-key'] ?? env['MIDTRANS_SERVER_KEY'] ?? DEFAULT_SERVER_KEY;
-  if (serverKey.length === 0) return left('--server-key must not be empty');
+  const serverKey = serverKeyOf(values['server-key'], values['server-key-file'], env, read);
+  if (isLeft(serverKey)) return serverKey;
   return right({
     _tag: 'Start',
     options: {
-      serverKey,
+      serverKey: serverKey.right,
       chaos: chaos.right,
       ...(port.right !== undefined ? { port: port.right } : {}),
       ...(seed.right !== undefined ? { seed: seed.right } : {}),
