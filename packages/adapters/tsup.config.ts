@@ -9,6 +9,7 @@ export default defineConfig({
     express: 'src/express.ts',
     fastify: 'src/fastify.ts',
     testing: 'src/testing.ts',
+    metrics: 'src/metrics.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
