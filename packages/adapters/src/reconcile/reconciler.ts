@@ -5,6 +5,7 @@
  * order leaves the queue, and the worker's memory, once its state is settled or terminal and unflagged.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { parseMidtransTime } from '@paystate/engine';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { createPaymentsProjection, type Ingestor, type PaymentsProjection } from '../ingest/index';
 import { inSpan, leftTag, loggerOf, noMetrics, ORDER_ID, type Logger, type PaystateMetrics } from '../observe/index';
@@ -96,6 +97,13 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
   /** Deadlines already recorded as passed (order + deadline), so each is recorded once. */
   const deadlinesRecorded = new Set<string>();
 
+  /** Whether the order's next planned deadline has passed (flagged or not). */
+  const overdue = (orderId: string, t: number): boolean => {
+    const d = projection.row(orderId)?.next_deadline;
+    const at = d === null || d === undefined ? undefined : parseMidtransTime(d.at);
+    return at !== undefined && at <= t;
+  };
+
   const catchUp = async (): Promise<E.Either<StoreError, void>> => {
     const r = await projection.catchUp(ingestor.store)();
     return E.isLeft(r) ? r : E.right(undefined);
@@ -168,7 +176,7 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     const after = await catchUp();
     if (E.isLeft(after)) return after;
     const left = projection.reconciliationQueue(now);
-    metrics.reconciliation(left.length, left.filter((q) => q.why.startsWith('deadline passed')).length);
+    metrics.reconciliation(left.length, left.filter((q) => overdue(q.order_id, t)).length);
     const stillDue = new Set(left.map((q) => q.order_id));
     const checked = results
       .map((c): ReconcileCheck => {
