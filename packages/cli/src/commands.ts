@@ -90,19 +90,25 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key KEY]',
-    'receive Midtrans notifications: POST /notifications (or /), GET /health',
+    '[--store URL] [--port N] [--host ADDR] [--server-key KEY] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics]',
+    'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /metrics',
     {
       about:
         'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads. One\n' +
-        'JSON log line per request on stdout (never the body, never the key). SIGTERM or SIGINT stops\n' +
-        'accepting, finishes the requests in flight and closes the store.',
+        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads;\n' +
+        'GET /metrics answers in Prometheus text format. The first stdout line is always the plain\n' +
+        '`listening on http://HOST:PORT`; then pino log lines (JSON, or pretty on a terminal): one per\n' +
+        'request with its level and request id (from x-request-id, else new; sent back in the answer),\n' +
+        'never the body or the key, card numbers masked. SIGTERM or SIGINT stops accepting, finishes\n' +
+        'the requests in flight and closes the store.',
       options: [
         STORE_HELP,
         ['--port N', `the port, 0 for a free one (default ${DEFAULT_PORT})`],
         ['--host ADDR', `the address to listen on (default ${DEFAULT_HOST})`],
         ['--server-key KEY', 'verifies notification signatures (default: $MIDTRANS_SERVER_KEY; one is required)'],
+        ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
+        ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
+        ['--no-metrics', 'no GET /metrics, and nothing measured'],
       ],
       examples: ['MIDTRANS_SERVER_KEY=SB-Mid-server-... paystate serve --store sqlite:payments.db --port 8080'],
     },

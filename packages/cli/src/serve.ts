@@ -111,7 +111,7 @@ export const serveWith =
     // Silent: no logger at all, so the library does not even build the entries.
     const logger = level.right === 'silent' ? undefined : createServeLogger(level.right, format.right, log, io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '');
     const metrics = values['no-metrics'] === true ? undefined : createPaystateMetrics();
-    if (metrics !== undefined) collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_process_' });
+    if (metrics !== undefined) collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
     const paystate = createPaystate({ store: store.right, serverKey, ...(logger !== undefined ? { logger } : {}), ...(metrics !== undefined ? { metrics } : {}) });
     const server = createPaystateServer(paystate);
     const bound = await listen(server, port.right, host);
