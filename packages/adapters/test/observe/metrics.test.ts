@@ -153,3 +153,18 @@ test('an app registry: paystate’s metrics are added beside the app’s own', a
   expect(total(e, 'app_orders_total')).toBe(1);
   expect(total(e, METRIC_NAMES.observations, { kind: 'notification', outcome: 'applied' })).toBe(1);
 });
+
+test('the Grafana dashboard and docs/operating.md name only metrics paystate exports, and the dashboard shows each family', () => {
+  const docs = join(__dirname, '..', '..', '..', '..', 'docs');
+  const families = new Set<string>(Object.values(METRIC_NAMES));
+  const familyOf = (n: string) => n.replace(/_(bucket|count|sum)$/, '');
+  const dashboard = JSON.parse(readFileSync(join(docs, 'grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const inDashboard = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\bpaystate_[a-z_]+/g)].map((m) => familyOf(m[0])))));
+  expect([...inDashboard].filter((n) => !families.has(n))).toEqual([]);
+  // Every family but the subscription position is on a panel.
+  expect([...families].filter((n) => !inDashboard.has(n))).toEqual([METRIC_NAMES.subscriptionPosition]);
+  const operating = readFileSync(join(docs, 'operating.md'), 'utf8');
+  const inDocs = new Set([...operating.matchAll(/\bpaystate_[a-z_]+/g)].map((m) => familyOf(m[0])).filter((n) => !/^paystate_(process|nodejs)_/.test(n)));
+  expect([...inDocs].filter((n) => !families.has(n))).toEqual([]);
+  for (const n of families) expect(inDocs).toContain(n);
+});
