@@ -20,7 +20,7 @@ import { openStore } from '../../../packages/cli/src/storeUrl';
 import { collectGarbage } from './fold';
 import type { BenchContext, BenchSection } from './benchSection';
 
-const SERVER_KEY = 'SB-Mid-server-BENCH';
+export const SERVER_KEY = 'SB-Mid-server-BENCH';
 const CONCURRENCY = 16;
 const POSTGRES_URL = process.env['PAYSTATE_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -86,7 +86,7 @@ interface Workload {
 }
 
 /** Capture for every order, then settlement, then a redelivery of one or the other for each. */
-const mix = (os: readonly CardOrder[]): string[] => {
+export const mix = (os: readonly CardOrder[]): string[] => {
   const captures = os.map((o) => notificationBody(o, 'capture'));
   const settlements = os.map((o) => notificationBody(o, 'settlement'));
   return [...captures, ...settlements, ...captures.filter((_, i) => i % 2 === 0), ...settlements.filter((_, i) => i % 2 === 1)];
@@ -102,7 +102,7 @@ const workload = (orders: number, run: string): Workload => {
 };
 
 /** Records every order's charge request and response (not timed), many at once so commits are shared. */
-const openOrders = async (url: string, orders: readonly CardOrder[]): Promise<void> => {
+export const openOrders = async (url: string, orders: readonly CardOrder[]): Promise<void> => {
   const store = await openStore(url)();
   if (E.isLeft(store)) throw new Error(`cannot open ${url}: ${formatStoreError(store.left)}`);
   const paystate = createPaystate({ store: store.right, serverKey: SERVER_KEY });
