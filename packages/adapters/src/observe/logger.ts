@@ -41,29 +41,49 @@ const luhn = (digits: string): boolean => {
   return sum % 10 === 0;
 };
 
+/** Cheap pre-check: a card number has four digits in a row somewhere (grouped or not). */
+const FOUR_DIGITS = /\d{4}/;
+
 /**
  * Masks every card-number-looking digit run (13–19 digits passing the Luhn check, grouped or not)
  * to its last four digits. A long numeric id that happens to pass the check is masked too: a lost
  * id in a log line is cheap, a leaked card number is not.
  */
 export const maskPans = (s: string): string =>
-  s.replace(DIGIT_RUN, (run) => {
-    const digits = run.replace(/[ -]/g, '');
-    return luhn(digits) ? `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` : run;
-  });
+  s.length < 13 || !FOUR_DIGITS.test(s)
+    ? s
+    : s.replace(DIGIT_RUN, (run) => {
+        const digits = run.replace(/[ -]/g, '');
+        return luhn(digits) ? `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` : run;
+      });
 
 const MAX_DEPTH = 6;
 
-/** The value with every string masked (card numbers, then the secrets), objects and arrays copied. */
+/**
+ * The value with every string masked (card numbers, then the secrets). Objects and arrays are
+ * copied only where something was masked: a log line's fields usually need nothing.
+ */
 const masked = (v: unknown, mask: (s: string) => string, depth: number): unknown => {
   if (typeof v === 'string') return mask(v);
   if (typeof v !== 'object' || v === null) return v;
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (v instanceof Error) return { type: v.name, message: mask(v.message), ...(v.stack !== undefined ? { stack: mask(v.stack) } : {}) };
-  if (Array.isArray(v)) return v.map((x) => masked(x, mask, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = masked(x, mask, depth + 1);
-  return out;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = masked(v[i], mask, depth + 1);
+      if (x !== v[i]) (copy ??= [...v])[i] = x;
+    }
+    return copy ?? v;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const before = (v as Record<string, unknown>)[k];
+    const x = masked(before, mask, depth + 1);
+    if (x !== before) (copy ??= { ...(v as Record<string, unknown>) })[k] = x;
+  }
+  return copy ?? v;
 };
 
 /**
@@ -72,7 +92,11 @@ const masked = (v: unknown, mask: (s: string) => string, depth: number): unknown
  */
 export const maskingLogger = (logger: Logger, secrets: readonly string[] = []): Logger => {
   const kept = secrets.filter((s) => s.length >= 4);
-  const mask = (s: string): string => kept.reduce((acc, secret) => acc.split(secret).join('[redacted]'), maskPans(s));
+  const mask = (s: string): string => {
+    let out = maskPans(s);
+    for (const secret of kept) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    return out;
+  };
   const wrap = (l: Logger): Logger => {
     const method =
       (f: LogFn): LogFn =>
