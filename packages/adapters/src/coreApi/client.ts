@@ -9,7 +9,8 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { attemptActions, canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining, RETRYABLE_ENDINGS, type ActionName, type AttemptState, type OrderState } from '@paystate/engine';
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
-import { inSpan, leftTag, loggerOf, noMetrics, ORDER_ID, secondsSince, type Logger, type PaystateMetrics } from '../observe/index';
+import { loggerOf, noMetrics, type Logger, type PaystateMetrics } from '../observe/index';
+import { observeTransport, orderIdOfCall } from './observeTransport';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';
 import { createTransport, redactor, type HttpRequest, type HttpResponse, type TransportFailure } from './transport';
 
@@ -179,41 +180,9 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
   const redact = redactor(options.serverKey);
   const newKey = options.idempotencyKey ?? randomUUID;
   const logger = loggerOf(options.logger, options.serverKey).child({ component: 'core_api' });
-  const metrics = options.metrics ?? noMetrics;
 
-  /**
-   * Sends one call (its retries included) in a span, counts it by endpoint and status, and logs
-   * it: the path is not logged, as a card registration carries the card in its query.
-   */
-  const observedSend = (call: CoreApiCall, req: HttpRequest, orderId: string | undefined): Promise<E.Either<TransportFailure, HttpResponse>> =>
-    inSpan(
-      `paystate.core_api.${call}`,
-      { 'paystate.core_api.endpoint': call, 'http.request.method': req.method, ...(orderId !== undefined ? { [ORDER_ID]: orderId } : {}) },
-      async (span) => {
-        const startedAt = process.hrtime.bigint();
-        const r = await send(req)();
-        const status = E.isRight(r) ? String(r.right.httpStatus) : r.left._tag.toLowerCase();
-        const seconds = secondsSince(startedAt);
-        metrics.coreApiCall(call, status, seconds);
-        const fields = { endpoint: call, status, attempts: E.isRight(r) ? r.right.attempts : r.left.attempts, ms: Math.round(seconds * 1e5) / 100, ...(orderId !== undefined ? { order_id: orderId } : {}) };
-        if (E.isLeft(r)) logger.warn({ ...fields, cause: redact(r.left._tag === 'Network' ? r.left.message : `no answer within ${r.left.timeoutMs} ms`) }, `Core API ${call} failed`);
-        else if (r.right.httpStatus >= 500) logger.warn(fields, `Core API ${call} answered ${status}`);
-        else logger.debug(fields, `Core API ${call} answered ${status}`);
-        if (E.isRight(r)) span.setAttribute('http.response.status_code', r.right.httpStatus);
-        return r;
-      },
-      leftTag,
-    );
+  const observedSend = observeTransport(send, { logger, metrics: options.metrics ?? noMetrics, redact });
 
-  /** The order a call concerns: the id in its path, or the charge body's order_id. */
-  const orderIdOf = (call: CoreApiCall, path: string, body: unknown): string | undefined => {
-    if (call === 'charge') {
-      const details = isRecord(body) ? body['transaction_details'] : undefined;
-      return isRecord(details) && typeof details['order_id'] === 'string' ? details['order_id'] : undefined;
-    }
-    const m = /^\/v2\/([^/]+)\//.exec(path);
-    return m?.[1] !== undefined ? decodeURIComponent(m[1]) : undefined;
-  };
 
   // --- recording ------------------------------------------------------------------------------------
 
@@ -293,7 +262,7 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
         return E.left(refusedLocally(call, `the Idempotency-Key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, got ${key.length}`));
     }
     const req: HttpRequest = { method, path, ...(body !== undefined ? { body } : {}), ...(key !== undefined ? { idempotencyKey: key } : {}) };
-    const answered = await observedSend(call, req, orderIdOf(call, path, body));
+    const answered = await observedSend(call, req, orderIdOfCall(call, path, body));
     if (E.isLeft(answered)) return E.left(transportError(call, answered.left));
     return classify(call, req, answered.right);
   };

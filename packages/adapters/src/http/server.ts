@@ -1,6 +1,7 @@
 /**
  * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`,
- * `GET /metrics` when its metrics can render themselves, a log entry per request (not per scrape), and a graceful stop that finishes the requests in flight.
+ * `GET /metrics` when its metrics can render themselves, a log entry per request (not per
+ * scrape), and a graceful stop that finishes the requests in flight.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
