@@ -10,6 +10,7 @@ export default defineConfig({
     fastify: 'src/fastify.ts',
     fetch: 'src/fetch.ts',
     testing: 'src/testing.ts',
+    metrics: 'src/metrics.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -5,7 +5,8 @@
  *
  * This entry loads no database driver and no web framework (a test requires it and checks). The
  * stores and framework handlers are entries of their own: `@paystate/adapters/sqlite`,
- * `/postgres`, `/express`, `/fastify`, `/fetch`; test helpers are in `/testing`.
+ * `/postgres`, `/express`, `/fastify`, `/fetch`; Prometheus metrics (prom-client) are `/metrics`;
+ * test helpers are in `/testing`.
  *
  * Every export is listed by name: what is not here is not public API.
  */
@@ -113,6 +114,7 @@ export {
   listen,
   stopServer,
   httpAnswer,
+  requestIdOf,
   DEFAULT_MAX_BODY_BYTES,
   createReadApi,
 } from './http/index';
@@ -151,7 +153,15 @@ export type {
   TimeoutError,
 } from './coreApi/index';
 export { createReconciler } from './reconcile/index';
-export type { Reconciler, ReconcilerOptions, ReconcileReport, ReconcileCheck } from './reconcile/index';
+export type { Reconciler, ReconcilerOptions, ReconcileReport, ReconcileCheck, ReconcileFailure } from './reconcile/index';
+
+// -------------------------------------------------------------------------------------------------
+// Observability: the logger paystate takes (pino's interface), the metrics hooks (implemented over
+// prom-client by `@paystate/adapters/metrics`), OpenTelemetry spans (no-op without an SDK)
+// -------------------------------------------------------------------------------------------------
+
+export { silentLogger, maskingLogger, maskPans, noMetrics, TRACER_NAME } from './observe/index';
+export type { Logger, LogFn, PaystateMetrics } from './observe/index';
 
 // -------------------------------------------------------------------------------------------------
 // Replay: a recorded history through the engine, as a table

@@ -17,7 +17,7 @@ const REPO_ROOT = resolve(PACKAGE, '..', '..');
 // loaded at run time
 // -------------------------------------------------------------------------------------------------
 
-const WATCHED = ['better-sqlite3', 'pg', 'express', 'fastify'];
+const WATCHED = ['better-sqlite3', 'pg', 'express', 'fastify', 'prom-client'];
 
 /** The watched packages that requiring `entry` (a file under src/) loads, in a fresh node. */
 const packagesLoadedBy = (entry: string): string[] => {
@@ -47,6 +47,10 @@ describe('run time', () => {
     // The check sees a driver when one is loaded.
     expect(packagesLoadedBy('sqlite.ts')).toEqual(['better-sqlite3']);
     expect(packagesLoadedBy('postgres.ts')).toEqual(['pg']);
+  });
+
+  test('prom-client, an optional peer dependency, is loaded by the metrics entry only', () => {
+    expect(packagesLoadedBy('metrics.ts')).toEqual(['prom-client']);
   });
 });
 
@@ -82,10 +86,10 @@ const packagesImportedBy = (entry: string): Set<string> => {
 const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
 
 describe('imports', () => {
-  test('the root, Express, Fastify and Fetch entries import only node, fp-ts, io-ts and the engine, even for types', () => {
+  test('the root, Express, Fastify and Fetch entries import only node, fp-ts, io-ts, the engine and the OpenTelemetry API, even for types', () => {
     for (const entry of ['index.ts', 'express.ts', 'fastify.ts', 'fetch.ts']) {
       const imported = [...packagesImportedBy(entry)].map(packageName).filter((p) => !p.startsWith('node:'));
-      for (const p of imported) expect([entry, p]).toEqual([entry, expect.stringMatching(/^(fp-ts|io-ts|@paystate\/engine)$/)]);
+      for (const p of imported) expect([entry, p]).toEqual([entry, expect.stringMatching(/^(fp-ts|io-ts|@paystate\/engine|@opentelemetry\/api)$/)]);
     }
   });
 

@@ -101,30 +101,36 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN]',
-    'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /orders',
+    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics]',
+    'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /metrics, GET /orders',
     {
       about:
         'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads. With a\n' +
-        'read token, GET /orders/ORDER_ID answers the order (state, answers, deadlines, timeline) and\n' +
-        'GET /orders?attention=review|reconciliation|deadline lists the orders needing someone, paged;\n' +
-        'both need `Authorization: Bearer TOKEN` (docs/openapi.json). One JSON log line per request on\n' +
-        'stdout (never the body, never the key). SIGTERM or SIGINT stops accepting, finishes the\n' +
-        'requests in flight and closes the store.',
+        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads;\n' +
+        'GET /metrics answers in Prometheus text format. With a read token, GET /orders/ORDER_ID answers\n' +
+        'the order (state, answers, deadlines, timeline) and GET /orders?attention=review|reconciliation|\n' +
+        'deadline lists the orders needing someone, paged; both need `Authorization: Bearer TOKEN`\n' +
+        '(docs/openapi.json). The first stdout line is always the plain `listening on http://HOST:PORT`;\n' +
+        'then pino log lines (JSON, or pretty on a terminal): one per request with its level and request\n' +
+        'id (from x-request-id, else new; sent back in the answer), never the body or the key, card\n' +
+        'numbers masked. SIGTERM or SIGINT stops accepting, finishes the requests in flight and closes\n' +
+        'the store.',
       options: [
         STORE_HELP,
         ['--port N', `the port, 0 for a free one (default: $PORT, else ${DEFAULT_PORT})`],
         ['--host ADDR', `the address to listen on (default: $HOST, else ${DEFAULT_HOST})`],
         ...serverKeyHelp('verifies notification signatures (one is required)'),
         ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; without one GET /orders answers 404)'],
+        ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
+        ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
+        ['--no-metrics', 'no GET /metrics, and nothing measured'],
       ],
       examples: [
         'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key',
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token']],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level']],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,

@@ -18,7 +18,7 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   readonly port: number;
   readonly url: string;
-  /** Every stdout line after the listening line (the request log). */
+  /** Every stdout line after the listening line (the log), unless spawned with `keepLines: false`. */
   readonly lines: string[];
   readonly stderr: () => string;
   /** Resolves when the process has exited. */
@@ -28,7 +28,13 @@ export interface ServeProcess {
 /** Spawns a server process and resolves once it prints `listening on http://HOST:PORT` (rejects on exit or after `timeoutMs`). */
 export const spawnListening = (
   argv: readonly string[],
-  options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string; readonly timeoutMs?: number } = {},
+  options: {
+    readonly env?: NodeJS.ProcessEnv;
+    readonly cwd?: string;
+    readonly timeoutMs?: number;
+    /** false: the output after the listening line is read and dropped, not split into lines (benchmarks). */
+    readonly keepLines?: boolean;
+  } = {},
 ): Promise<ServeProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...argv], { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,6 +49,7 @@ export const spawnListening = (
     }, options.timeoutMs ?? 15_000);
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      if (listening !== undefined && options.keepLines === false) return;
       pending += s;
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {

@@ -1,17 +1,22 @@
 /**
- * `paystate serve`: the Midtrans notification receiver. One JSON log line per request on stdout
- * (never the body, never the key); SIGTERM or SIGINT stops accepting, finishes the requests in
- * flight and closes the store.
+ * `paystate serve`: the Midtrans notification receiver. Its first stdout line is the plain
+ * `listening on http://HOST:PORT` (processes that start it wait for that line), then the pino log:
+ * one JSON line per request with its level and request id (never the body, never the key; card
+ * numbers masked). `GET /metrics` in Prometheus format unless `--no-metrics`. SIGTERM or SIGINT
+ * stops accepting, finishes the requests in flight and closes the store.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { createPaystate } from '@paystate/adapters';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '@paystate/adapters';
+import { createPaystateMetrics } from '@paystate/adapters/metrics';
+import { collectDefaultMetrics } from 'prom-client';
 import { parse, UsageError } from './args';
 import type { Io } from './io';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
-import { checkStoreUrl, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
+import { checkStoreUrl, describeStore, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 import { flagOrEnv } from './envOption';
 import { NO_SERVER_KEY, SERVER_KEY_OPTIONS, serverKeyOf } from './serverKey';
+import { createServeLogger, logFormatOf, logLevelOf } from './serveLog';
 
 
 /** Resolves with the signal's name when the process is asked to stop. */
@@ -78,7 +83,16 @@ export const lineBuffer = (write: (s: string) => void): LineBuffer => {
 export const serveWith =
   (stop: StopSignal) =>
   async (argv: readonly string[], io: Io): Promise<E.Either<UsageError, number>> => {
-    const args = parse(argv, { ...STORE_OPTION, port: { type: 'string' }, host: { type: 'string' }, ...SERVER_KEY_OPTIONS, 'read-token': { type: 'string' } });
+    const args = parse(argv, {
+      ...STORE_OPTION,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      ...SERVER_KEY_OPTIONS,
+      'read-token': { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'no-metrics': { type: 'boolean' },
+    });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
     if (positionals.length > 0) return E.left(new UsageError(`serve takes no arguments, got "${positionals[0]}"`));
@@ -96,18 +110,23 @@ export const serveWith =
     const readToken = (values['read-token'] as string | undefined) ?? io.env['PAYSTATE_READ_TOKEN'];
     if (readToken !== undefined && readToken !== '' && readToken.length < 16)
       return E.left(new UsageError('the read token is too short: use at least 16 characters (e.g. openssl rand -hex 32)'));
+    const level = logLevelOf(values['log-level'] as string | undefined, io.env);
+    if (E.isLeft(level)) return level;
+    const format = logFormatOf(values['log-format'] as string | undefined, process.stdout.isTTY === true);
+    if (E.isLeft(format)) return format;
 
     const store = await openStoreAt(url);
     if (E.isLeft(store)) {
       io.stderr(`paystate serve: ${store.left}\n`);
       return E.right(1);
     }
-    const paystate = createPaystate({ store: store.right, serverKey });
     const log = lineBuffer(io.stdout);
-    const server = createPaystateServer(paystate, {
-      onRequest: (entry) => log.push(logLine(entry, new Date())),
-      ...(readToken !== undefined && readToken !== '' ? { readToken } : {}),
-    });
+    // Silent: no logger at all, so the library does not even build the entries.
+    const logger = level.right === 'silent' ? undefined : createServeLogger(level.right, format.right, log, io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '');
+    const metrics = values['no-metrics'] === true ? undefined : createPaystateMetrics();
+    if (metrics !== undefined) collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
+    const paystate = createPaystate({ store: store.right, serverKey, ...(logger !== undefined ? { logger } : {}), ...(metrics !== undefined ? { metrics } : {}) });
+    const server = createPaystateServer(paystate, readToken !== undefined && readToken !== '' ? { readToken } : {});
     const bound = await listen(server, port.right, host);
     if (E.isLeft(bound)) {
       await paystate.close();
@@ -115,11 +134,16 @@ export const serveWith =
       return E.right(1);
     }
     const stopping = stop();
-    io.stdout(`listening on http://${host.includes(':') ? `[${host}]` : host}:${bound.right}\n`);
-    await stopping;
+    const address = `http://${host.includes(':') ? `[${host}]` : host}:${bound.right}`;
+    // The plain first line, before any log line: what processes starting serve wait for.
+    io.stdout(`listening on ${address}\n`);
+    paystate.logger.info({ url: address, store: describeStore(url), metrics: metrics !== undefined }, 'listening');
+    const signal = await stopping;
+    paystate.logger.info({ signal }, 'stopping: finishing the requests in flight');
     await stopServer(server);
-    log.flush();
     await paystate.close();
+    paystate.logger.info('stopped');
+    log.flush();
     return E.right(0);
   };
 

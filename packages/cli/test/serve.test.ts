@@ -86,16 +86,20 @@ test('serves from the default store with the key from MIDTRANS_SERVER_KEY, logs 
   expect(await server.exited).toEqual({ code: 0, signal: null });
   expect(server.stderr()).toBe('');
 
+  // After the listening line: pino's JSON lines, the request log among them.
   const logs = server.lines.filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(logs.map((l) => [l['method'], l['path'], l['status'], l['outcome'], l['order_id']])).toEqual([
-    ['GET', '/health', 200, null, null],
-    ['POST', '/notifications', 200, 'applied', order.orderId],
-    ['POST', '/notifications', 401, 'rejected', order.orderId],
-    ['POST', '/notifications', 200, 'applied', order.orderId],
+  expect(logs.map((l) => l['msg'])).toEqual(['listening', 'GET /health 200', 'POST /notifications 200', 'POST /notifications 401', 'stopping: finishing the requests in flight', 'POST /notifications 200', 'stopped']);
+  const requests = logs.filter((l) => 'request_id' in l);
+  expect(requests.map((l) => [l['level'], l['method'], l['path'], l['status'], l['outcome'], l['order_id']])).toEqual([
+    ['info', 'GET', '/health', 200, null, null],
+    ['info', 'POST', '/notifications', 200, 'applied', order.orderId],
+    ['warn', 'POST', '/notifications', 401, 'rejected', order.orderId],
+    ['info', 'POST', '/notifications', 200, 'applied', order.orderId],
   ]);
-  for (const l of logs) {
-    expect(Object.keys(l)).toEqual(['time', 'method', 'path', 'status', 'outcome', 'code', 'order_id', 'ms']);
+  for (const l of requests) {
+    expect(Object.keys(l)).toEqual(['level', 'time', 'request_id', 'method', 'path', 'status', 'outcome', 'code', 'order_id', 'ms', 'msg']);
     expect(typeof l['ms']).toBe('number');
+    expect(l['request_id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number.isNaN(Date.parse(String(l['time'])))).toBe(false);
   }
   const text = server.lines.join('\n');

@@ -4,6 +4,7 @@ import { runReducerFold } from './reducer';
 import { foldWorkload } from './workload';
 import { projectionSection } from './projection';
 import { webhookSection } from './webhook';
+import { observabilitySection } from './observability';
 import { ingestSection } from './ingest';
 import type { BenchSection } from './benchSection';
 
@@ -36,4 +37,4 @@ const fold: BenchSection = {
   },
 };
 
-export const SECTIONS: BenchSection[] = [fold, ingestSection, webhookSection, projectionSection];
+export const SECTIONS: BenchSection[] = [fold, ingestSection, webhookSection, observabilitySection, projectionSection];

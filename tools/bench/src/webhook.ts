@@ -2,7 +2,8 @@
  * Webhook benchmark: signed notifications per second and latency through `paystate serve` (a child
  * process) on SQLite and on PostgreSQL, against a bare `node:http` server answering 200, driven by
  * one keep-alive load generator at a fixed concurrency over loopback. The bare server is measured
- * before and after the stores; the faster run is the baseline.
+ * before and after the stores; the faster run is the baseline. Each store is measured as serve
+ * runs by default (a log line per request, metrics) and quiet (no logging, no metrics).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { openStore } from '../../../packages/cli/src/storeUrl';
 import { collectGarbage } from './fold';
 import type { BenchContext, BenchSection } from './benchSection';
 
-const SERVER_KEY = 'SB-Mid-server-BENCH';
+export const SERVER_KEY = 'SB-Mid-server-BENCH';
 const CONCURRENCY = 16;
 const POSTGRES_URL = process.env['PAYSTATE_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -85,7 +86,7 @@ interface Workload {
 }
 
 /** Capture for every order, then settlement, then a redelivery of one or the other for each. */
-const mix = (os: readonly CardOrder[]): string[] => {
+export const mix = (os: readonly CardOrder[]): string[] => {
   const captures = os.map((o) => notificationBody(o, 'capture'));
   const settlements = os.map((o) => notificationBody(o, 'settlement'));
   return [...captures, ...settlements, ...captures.filter((_, i) => i % 2 === 0), ...settlements.filter((_, i) => i % 2 === 1)];
@@ -101,7 +102,7 @@ const workload = (orders: number, run: string): Workload => {
 };
 
 /** Records every order's charge request and response (not timed), many at once so commits are shared. */
-const openOrders = async (url: string, orders: readonly CardOrder[]): Promise<void> => {
+export const openOrders = async (url: string, orders: readonly CardOrder[]): Promise<void> => {
   const store = await openStore(url)();
   if (E.isLeft(store)) throw new Error(`cannot open ${url}: ${formatStoreError(store.left)}`);
   const paystate = createPaystate({ store: store.right, serverKey: SERVER_KEY });
@@ -143,11 +144,16 @@ const measure = async (ctx: BenchContext, name: string, server: ServeProcess, w:
   return r;
 };
 
-const serveOn = async (ctx: BenchContext, name: string, url: string, w: Workload): Promise<LoadRun> => {
+/**
+ * serve as it runs by default (a JSON log line per request on stdout, a pipe the load generator
+ * drains and drops; Prometheus metrics), or `quiet`: `--log-level silent --no-metrics`, to
+ * measure what logging and metrics cost.
+ */
+const serveOn = async (ctx: BenchContext, name: string, url: string, w: Workload, quiet = false): Promise<LoadRun> => {
   const t0 = Date.now();
   await openOrders(url, [...w.orders, ...w.warmupOrders]);
   ctx.log(`${name}: ${(w.orders.length + w.warmupOrders.length).toLocaleString('en-US')} orders opened in ${Date.now() - t0} ms (not timed)`);
-  const server = await spawnListening(paystateArgv(['serve', '--port', '0', '--store', url, '--server-key', SERVER_KEY]));
+  const server = await spawnListening(paystateArgv(['serve', '--port', '0', '--store', url, '--server-key', SERVER_KEY, ...(quiet ? ['--log-level', 'silent', '--no-metrics'] : [])]), { keepLines: false });
   try {
     return await measure(ctx, name, server, w);
   } finally {
@@ -165,7 +171,7 @@ const measureBare = async (ctx: BenchContext, name: string, w: Workload): Promis
 };
 
 /** Measures serve on PostgreSQL in a schema of its own, or says why not (the server does not answer). */
-const measurePostgres = async (ctx: BenchContext, run: string, w: Workload): Promise<LoadRun | undefined> => {
+const measurePostgres = async (ctx: BenchContext, run: string, w: Workload, quiet = false): Promise<LoadRun | undefined> => {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   const reachable = await admin.connect().then(
     () => undefined,
@@ -177,7 +183,7 @@ const measurePostgres = async (ctx: BenchContext, run: string, w: Workload): Pro
   }
   const schema = `bench_${run}`;
   try {
-    return await serveOn(ctx, 'postgres', `${POSTGRES_URL}?schema=${schema}`, w);
+    return await serveOn(ctx, quiet ? 'pg quiet' : 'postgres', `${POSTGRES_URL}?schema=${schema}`, w, quiet);
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await admin.end().catch(() => undefined);
@@ -191,17 +197,22 @@ export const webhookSection: BenchSection = {
     const orders = ctx.events !== undefined ? Math.ceil(ctx.events / 3) : ctx.quick ? 1_000 : 3_000;
     const run = randomBytes(4).toString('hex');
     const w = workload(orders, run);
+    // The quiet runs (no logging, no metrics) get orders of their own: the same mix, unseen ids.
+    const wq = workload(orders, `${run}q`);
     ctx.log(`workload: ${w.bodies.length.toLocaleString('en-US')} notifications (capture, settlement, duplicates) over ${orders.toLocaleString('en-US')} orders`);
 
     const bareBefore = await measureBare(ctx, 'bare', w);
     const dir = mkdtempSync(join(tmpdir(), 'paystate-bench-'));
     let s: LoadRun;
+    let sq: LoadRun;
     try {
       s = await serveOn(ctx, 'sqlite', `sqlite:${join(dir, 'bench.db')}`, w);
+      sq = await serveOn(ctx, 'sq quiet', `sqlite:${join(dir, 'quiet.db')}`, wq, true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     const p = await measurePostgres(ctx, run, w);
+    const pq = p === undefined ? undefined : await measurePostgres(ctx, `${run}q`, wq, true);
     // The baseline is measured again after the stores, and the faster of the two counts: a dip in
     // the machine during one bare run must not flatter the ratios.
     const bareAfter = await measureBare(ctx, 'bare', w);
@@ -209,6 +220,7 @@ export const webhookSection: BenchSection = {
 
     ctx.log(`sqlite / bare = ${(s.rps / b.rps).toFixed(2)} (target >= 0.25); p99 target < 25 ms`);
     if (p !== undefined) ctx.log(`postgres / bare = ${(p.rps / b.rps).toFixed(2)} (target >= 0.15); p99 target < 25 ms`);
+    ctx.log(`logging + metrics on / off: sqlite ${(s.rps / sq.rps).toFixed(2)}${pq !== undefined && p !== undefined ? `, postgres ${(p.rps / pq.rps).toFixed(2)}` : ''}`);
     return {
       'webhook.bare_rps': b.rps,
       'webhook.bare_p50_ms': b.p50,
@@ -216,7 +228,11 @@ export const webhookSection: BenchSection = {
       'webhook.sqlite_rps': s.rps,
       'webhook.sqlite_p50_ms': s.p50,
       'webhook.sqlite_p99_ms': s.p99,
+      'webhook.sqlite_quiet_rps': sq.rps,
+      'webhook.sqlite_quiet_p50_ms': sq.p50,
+      'webhook.sqlite_quiet_p99_ms': sq.p99,
       ...(p === undefined ? {} : { 'webhook.postgres_rps': p.rps, 'webhook.postgres_p50_ms': p.p50, 'webhook.postgres_p99_ms': p.p99 }),
+      ...(pq === undefined ? {} : { 'webhook.postgres_quiet_rps': pq.rps, 'webhook.postgres_quiet_p50_ms': pq.p50, 'webhook.postgres_quiet_p99_ms': pq.p99 }),
     };
   },
 };

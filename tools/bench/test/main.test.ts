@@ -32,5 +32,5 @@ it('passes the section log through and checks the pipeline did the work', () => 
 it('refuses an unknown section, naming the ones there are', () => {
   const r = bench(['--only', 'ingest,nosuch']);
   expect(r.status).toBe(1);
-  expect(r.stderr).toBe('bench: no section "nosuch" (sections: fold, ingest, webhook, projection)\n');
+  expect(r.stderr).toBe('bench: no section "nosuch" (sections: fold, ingest, webhook, observability, projection)\n');
 });

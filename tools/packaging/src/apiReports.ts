@@ -25,7 +25,7 @@ export const ROOT = join(__dirname, '..', '..', '..');
 /** Each public entry by package folder: `index` is the package's `.` entry. */
 export const API_ENTRIES: Readonly<Record<string, readonly string[]>> = {
   engine: ['index', 'testing'],
-  adapters: ['index', 'sqlite', 'postgres', 'express', 'fastify', 'fetch', 'testing'],
+  adapters: ['index', 'sqlite', 'postgres', 'express', 'fastify', 'fetch', 'testing', 'metrics'],
   simulator: ['index', 'cli'],
 };
 

@@ -9,6 +9,8 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { attemptActions, canRefund, displayAmount, fromUnits, latestAttempt, refundableRemaining, RETRYABLE_ENDINGS, type ActionName, type AttemptState, type OrderState } from '@paystate/engine';
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
+import { loggerOf, noMetrics, type Logger, type PaystateMetrics } from '../observe/index';
+import { observeTransport, orderIdOfCall } from './observeTransport';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';
 import { createTransport, redactor, type HttpRequest, type HttpResponse, type TransportFailure } from './transport';
 
@@ -37,6 +39,10 @@ export interface CoreApiCommonOptions {
   readonly maxRetryDelayMs?: number;
   /** Makes the `Idempotency-Key` of a POST (≤ 46 characters); a random UUID by default. */
   readonly idempotencyKey?: () => string;
+  /** A pino-style logger (silent by default): one line per call (endpoint, status, attempts, order), never a body, a card number or the key. */
+  readonly logger?: Logger;
+  /** Counts calls by endpoint and status and times them (none by default). */
+  readonly metrics?: PaystateMetrics;
 }
 
 export type CoreApiClientOptions = CoreApiCommonOptions &
@@ -173,6 +179,10 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
   });
   const redact = redactor(options.serverKey);
   const newKey = options.idempotencyKey ?? randomUUID;
+  const logger = loggerOf(options.logger, options.serverKey).child({ component: 'core_api' });
+
+  const observedSend = observeTransport(send, { logger, metrics: options.metrics ?? noMetrics, redact });
+
 
   // --- recording ------------------------------------------------------------------------------------
 
@@ -252,14 +262,14 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
         return E.left(refusedLocally(call, `the Idempotency-Key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, got ${key.length}`));
     }
     const req: HttpRequest = { method, path, ...(body !== undefined ? { body } : {}), ...(key !== undefined ? { idempotencyKey: key } : {}) };
-    const answered = await send(req)();
+    const answered = await observedSend(call, req, orderIdOfCall(call, path, body));
     if (E.isLeft(answered)) return E.left(transportError(call, answered.left));
     return classify(call, req, answered.right);
   };
 
   /** Sends a GET that concerns no order and classifies its answer without recording it. */
   const unrecorded = async (call: CoreApiCall, path: string): Promise<Checked<UnrecordedAnswer>> => {
-    const answered = await send({ method: 'GET', path })();
+    const answered = await observedSend(call, { method: 'GET', path }, undefined);
     if (E.isLeft(answered)) return E.left(transportError(call, answered.left));
     const a = answered.right;
     const body = a.body;

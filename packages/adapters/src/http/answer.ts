@@ -4,7 +4,7 @@
  * 503 where a later retry may succeed.
  */
 import type { IngestResult } from '../ingest/index';
-import type { StoreError } from '../store/index';
+import { formatStoreError, type StoreError } from '../store/index';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -29,6 +29,8 @@ export interface HttpAnswer {
   /** The decision's reason code or the error code: short, safe to log. */
   readonly code: string | null;
   readonly orderId: string | null;
+  /** Why a 5xx happened (the store's error, the defect's message): logged, never sent. */
+  readonly cause?: string;
 }
 
 /** Decision codes that mean "not known yet": Midtrans should retry after the order is opened. */
@@ -87,7 +89,10 @@ export const httpAnswer = (e: WebhookEvent): HttpAnswer => {
       if (e.error._tag === 'InvalidArgument')
         return answer(400, { outcome: 'rejected', error: 'invalid_notification', field: 'body', reason: `cannot be recorded: ${e.error.reason}` }, { outcome: 'rejected', code: 'InvalidArgument' });
       // StoreUnavailable, StoreFailed, or a VersionConflict that outlived the retries: nothing was recorded, retry later.
-      return answer(503, { error: 'store_unavailable', reason: 'the event store is unavailable; nothing was recorded, retry later' }, { code: e.error._tag }, { 'retry-after': '5' });
+      return {
+        ...answer(503, { error: 'store_unavailable', reason: 'the event store is unavailable; nothing was recorded, retry later' }, { code: e.error._tag }, { 'retry-after': '5' }),
+        cause: formatStoreError(e.error),
+      };
     case 'TooLarge':
       return answer(413, { error: 'payload_too_large', reason: `the body exceeds ${e.limit} bytes` }, { code: 'payload_too_large' });
     case 'MethodNotAllowed':
@@ -95,6 +100,9 @@ export const httpAnswer = (e: WebhookEvent): HttpAnswer => {
     case 'NotFound':
       return answer(404, { error: 'not_found', reason: 'no such path: POST notifications to /notifications' }, { code: 'not_found' });
     case 'Internal':
-      return answer(500, { error: 'internal_error', reason: 'the notification could not be processed; nothing was recorded, retry later' }, { code: 'internal_error' });
+      return {
+        ...answer(500, { error: 'internal_error', reason: 'the notification could not be processed; nothing was recorded, retry later' }, { code: 'internal_error' }),
+        cause: e.cause,
+      };
   }
 };

@@ -6,7 +6,7 @@
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer } from './answer';
 import { DEFAULT_MAX_BODY_BYTES } from './rawBody';
-import { createNotificationReceiver, type WebhookOptions } from './webhook';
+import { createNotificationReceiver, saneRequestId, type WebhookOptions } from './webhook';
 
 /** A Fetch API handler: `app.post('/notifications', (c) => handle(c.req.raw))` in Hono, `export const POST = handle` in Next.js. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -59,8 +59,10 @@ export const fetchWebhook = (paystate: PaystateApi<'ingestNotification'>, option
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {
     const startedAt = performance.now();
+    const requestId = saneRequestId(request.headers.get('x-request-id'));
     const finish = (a: HttpAnswer): Response => {
       options.onRequest?.({
+        request_id: requestId,
         method: request.method,
         path: new URL(request.url, 'http://localhost').pathname,
         status: a.status,
@@ -69,7 +71,9 @@ export const fetchWebhook = (paystate: PaystateApi<'ingestNotification'>, option
         order_id: a.orderId,
         ms: Math.round((performance.now() - startedAt) * 100) / 100,
       });
-      return toResponse(a);
+      const response = toResponse(a);
+      response.headers.set('x-request-id', requestId);
+      return response;
     };
     if (request.method !== 'POST') return finish(httpAnswer({ _tag: 'MethodNotAllowed', method: request.method }));
     const body = await readBody(request, limit);

@@ -6,7 +6,7 @@ export { httpAnswer, rejectedField } from './answer';
 export type { HttpAnswer, WebhookEvent } from './answer';
 export { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 export type { BodyError } from './rawBody';
-export { createNotificationReceiver, createWebhookHandler, logEntry, pathOf, writeAnswer } from './webhook';
+export { answerAndReport, createNotificationReceiver, createWebhookHandler, logEntry, logRequest, observersOf, pathOf, requestIdOf, writeAnswer } from './webhook';
 export type { NodeHandler, NotificationReceiver, RequestLogEntry, WebhookOptions } from './webhook';
 export { NOTIFICATION_PATHS, createPaystateServer, healthAnswer, listen, stopServer } from './server';
 export type { ServerOptions } from './server';

@@ -13,7 +13,7 @@ import { ATTENTIONS, createAttentionLists, MAX_PAGE_SIZE, type Attention } from 
 import { lookUpOrder } from '../read/lookUpOrder';
 import { maskCardNumbersIn } from '../read/maskCardNumbers';
 import { orderDocument } from '../read/orderDocument';
-import type { RequestLogEntry } from './webhook';
+import { requestIdOf, type RequestLogEntry } from './webhook';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -147,15 +147,17 @@ export const createReadHandler = (
   const read = createReadApi(store, options);
   return async (req, res) => {
     const startedAt = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
     const a = await read({ method: req.method ?? '', url: req.url ?? '/', authorization: req.headers.authorization }).catch(
       (): ReadAnswer => error(500, 'internal_error', 'the read failed unexpectedly'),
     );
     if (!res.headersSent && !res.destroyed) {
       const body = JSON.stringify(a.body);
-      res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
+      res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, ...a.headers });
       res.end(body);
     }
     options.onRequest?.({
+      request_id: requestId,
       method: req.method ?? '',
       path: maskCardNumbersIn((req.url ?? '/').split('?')[0] ?? '/'),
       status: a.status,

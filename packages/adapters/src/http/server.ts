@@ -1,15 +1,18 @@
 /**
- * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`, the
- * read API on `/orders` when a read token is configured, a log entry per request, and a graceful stop that finishes the requests in flight.
+ * The paystate HTTP server: POST notifications on `/notifications` (and `/`), `GET /health`,
+ * `GET /metrics` when its metrics can render themselves, the read API on `/orders` when a read
+ * token is configured, a log entry per request (not per scrape), and a graceful stop that
+ * finishes the requests in flight.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
+import { noMetrics } from '../observe/index';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
 import { createReadHandler, isReadPath } from './readApi';
-import { createWebhookHandler, logEntry, pathOf, writeAnswer, type WebhookOptions } from './webhook';
+import { answerAndReport, createWebhookHandler, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
 
 export const NOTIFICATION_PATHS: readonly string[] = ['/notifications', '/'];
 
@@ -38,11 +41,11 @@ export interface ServerOptions extends WebhookOptions {
 export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' | 'store'>, options: ServerOptions = {}): Server => {
   const fp = fpApi(paystate);
   const webhook = createWebhookHandler(paystate, options);
+  const observers = observersOf(paystate, options);
+  // Only the webhook is timed: the health check, the read API and scrapes would blur its latency histogram.
+  const report = answerAndReport(options, { ...observers, metrics: noMetrics });
+  const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => report(req, res, a, startedAt, requestIdOf(req));
   const read = createReadHandler(fp.store, { ...options, ...(options.readToken !== undefined ? { token: options.readToken } : {}) });
-  const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
-    writeAnswer(res, a);
-    options.onRequest?.(logEntry(req, a, startedAt));
-  };
   const server = createServer((req, res) => {
     const startedAt = process.hrtime.bigint();
     const path = pathOf(req);
@@ -56,6 +59,14 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
     }
     if (isReadPath(path)) {
       void read(req, res);
+      return;
+    }
+    const exposition = observers.metrics.exposition;
+    if (path === '/metrics' && exposition !== undefined && req.method === 'GET') {
+      void exposition.call(observers.metrics).then(
+        (m) => res.writeHead(200, { 'content-type': m.contentType, 'content-length': Buffer.byteLength(m.body) }).end(m.body),
+        (e: unknown) => answer(req, res, httpAnswer({ _tag: 'Internal', cause: `metrics: ${e instanceof Error ? e.message : String(e)}` }), startedAt),
+      );
       return;
     }
     answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);

@@ -3,8 +3,11 @@
  * 64 KiB), hand it to `paystate.ingestNotification`, answer from the one status table once the
  * outcome is durable, and report each request to a log hook that never sees the body.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
+import type { Paystate } from '../ingest/index';
+import { loggerOf, noMetrics, secondsSince, type Logger, type PaystateMetrics } from '../observe/index';
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer, type WebhookEvent } from './answer';
 import { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
@@ -15,6 +18,8 @@ import { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 
 /** One request as the log records it: no body, no headers, no key. */
 export interface RequestLogEntry {
+  /** The caller's `x-request-id` when it is a sane token, else a new UUID; also sent back in the answer's `x-request-id`. */
+  readonly request_id: string;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -29,6 +34,13 @@ export interface WebhookOptions {
   readonly maxBodyBytes?: number;
   /** Called once per answered request. */
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Logs one line per request (info for 2xx/3xx, warn for 4xx, error with the cause for 5xx);
+   * by default the logger given to `createPaystate`, else silent.
+   */
+  readonly logger?: Logger;
+  /** Times each request by status; by default the metrics given to `createPaystate`, else none. */
+  readonly metrics?: PaystateMetrics;
 }
 
 /** A `node:http` request handler; `preread` is the raw body when a framework already read it. */
@@ -78,8 +90,17 @@ export const writeAnswer = (res: ServerResponse, a: HttpAnswer): void => {
   res.end(body);
 };
 
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/** The request's id: its `x-request-id` header when that is a short token, else a new UUID. */
+export const requestIdOf = (req: IncomingMessage): string => saneRequestId(req.headers['x-request-id']);
+
+/** The request id a caller sent, when it is a short token; a new one otherwise. */
+export const saneRequestId = (given: unknown): string => (typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID());
+
 /** The log entry of an answered request. */
-export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint): RequestLogEntry => ({
+export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint, requestId: string = requestIdOf(req)): RequestLogEntry => ({
+  request_id: requestId,
   method: req.method ?? '',
   path: pathOf(req),
   status: a.status,
@@ -89,6 +110,31 @@ export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint)
   ms: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e4) / 100,
 });
 
+/** Logs an answered request at the level its status calls for; a 5xx carries its cause. */
+export const logRequest = (logger: Logger, entry: RequestLogEntry, cause: string | undefined): void => {
+  const message = `${entry.method} ${entry.path} ${entry.status}`;
+  if (entry.status >= 500) logger.error(cause === undefined ? entry : { ...entry, cause }, message);
+  else if (entry.status >= 400) logger.warn(entry, message);
+  else logger.info(entry, message);
+};
+
+/** The logger and metrics a handler reports to: its options', else the ones the paystate API was created with. */
+export const observersOf = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions): { readonly logger: Logger; readonly metrics: PaystateMetrics } => {
+  const fp = fpApi(paystate) as Partial<Pick<Paystate, 'logger' | 'metrics'>>;
+  return { logger: options.logger !== undefined ? loggerOf(options.logger) : (fp.logger ?? loggerOf(undefined)), metrics: options.metrics ?? fp.metrics ?? noMetrics };
+};
+
+/** Answers, then reports the request: to `onRequest`, the logger and the metrics. */
+export const answerAndReport =
+  (options: WebhookOptions, observers: { readonly logger: Logger; readonly metrics: PaystateMetrics }) =>
+  (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint, requestId: string): void => {
+    writeAnswer(res, { ...a, headers: { ...a.headers, 'x-request-id': requestId } });
+    const entry = logEntry(req, a, startedAt, requestId);
+    options.onRequest?.(entry);
+    observers.metrics.webhookRequest(a.status, secondsSince(startedAt));
+    logRequest(observers.logger, entry, a.cause);
+  };
+
 /**
  * A `(req, res)` handler for the notification path, over the fp-ts or the Promise API: POST only,
  * the body read raw up to the limit (or taken as given when a framework already read it raw), one
@@ -97,12 +143,12 @@ export const logEntry = (req: IncomingMessage, a: HttpAnswer, startedAt: bigint)
 export const createWebhookHandler = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions = {}): NodeHandler => {
   const receiver = createNotificationReceiver(paystate);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const finish = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => {
-    writeAnswer(res, a);
-    options.onRequest?.(logEntry(req, a, startedAt));
-  };
+  const observers = observersOf(paystate, options);
+  const report = answerAndReport(options, observers);
   return async (req, res, preread) => {
     const startedAt = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    const finish = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => report(req, res, a, startedAt, requestId);
     if (req.method !== 'POST') return finish(req, res, httpAnswer({ _tag: 'MethodNotAllowed', method: req.method ?? '' }), startedAt);
     if (preread === undefined && req.readableEnded)
       // Another middleware consumed the body: the exact bytes Midtrans signed are gone.
@@ -115,7 +161,9 @@ export const createWebhookHandler = (paystate: PaystateApi<'ingestNotification'>
         return;
       }
       // Nobody is left to answer; nothing was recorded.
-      options.onRequest?.({ method: req.method, path: pathOf(req), status: 499, outcome: null, code: 'aborted', order_id: null, ms: 0 });
+      const aborted: RequestLogEntry = { request_id: requestId, method: req.method ?? '', path: pathOf(req), status: 499, outcome: null, code: 'aborted', order_id: null, ms: 0 };
+      options.onRequest?.(aborted);
+      observers.logger.warn(aborted, 'the client went away before its body arrived');
       return;
     }
     finish(req, res, await receiver.receive(body.right.toString('utf8')), startedAt);

@@ -9,6 +9,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { answersFor, decide, evolve, transactionIdOf, type Decision, type Observation, type OrderState, type Outcome, type PaymentAnswers } from '@paystate/engine';
 import { toObservation } from '../midtrans/index';
 import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
+import { inSpan, leftTag, noMetrics, ORDER_ID, secondsSince, type PaystateMetrics } from '../observe/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
 export type { RawObservation, StoredObservation } from './storedObservation';
 import { OBSERVATION_EVENT, recordedObservationOf, storedObservation, UnreadableEventError, type RawObservation } from './storedObservation';
@@ -61,6 +62,8 @@ export interface IngestorOptions {
   readonly maxRetries?: number;
   /** How many orders' folded states are kept in memory. */
   readonly cacheSize?: number;
+  /** Counts observations by kind and outcome, rejections by code, and times store appends (nothing by default). */
+  readonly metrics?: PaystateMetrics;
 }
 
 /** What the ingestor keeps per stream: the decided state at a version (never the events themselves). */
@@ -139,7 +142,23 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
   const { store, serverKey } = options;
   const clock = options.clock ?? (() => new Date());
   const maxRetries = options.maxRetries ?? 50;
-  const commits: GroupCommit = createGroupCommit(store);
+  const metrics = options.metrics ?? noMetrics;
+  const group: GroupCommit = createGroupCommit(store);
+  const commits: GroupCommit = {
+    ...group,
+    append: (op) =>
+      inSpan(
+        'paystate.store.append',
+        { [ORDER_ID]: orderIdOfStream(op.streamId) ?? '', 'paystate.stream_id': op.streamId, 'paystate.expected_version': String(op.expectedVersion) },
+        async () => {
+          const startedAt = process.hrtime.bigint();
+          const r = await group.append(op);
+          metrics.storeAppend(secondsSince(startedAt), E.isRight(r));
+          return r;
+        },
+        leftTag,
+      ),
+  };
   /** Decided state per stream, caught up by reading only the events after its version. */
   const cache = new Map<string, CacheEntry>();
 
@@ -309,13 +328,26 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     resolveOrder: (id) => () => resolveOrder(id),
     ingest:
       (line, opts = {}) =>
-      async () => {
-        const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
-        const obs = opts.observation ?? toObservation(line, { serverKey });
-        const orderId = await resolve(obs);
-        if (E.isLeft(orderId)) return orderId;
-        const arrival: Arrival = { line, obs, orderId: orderId.right, receivedAt, rawBody: opts.rawBody, opts };
-        return serialized(orderId.right, () => attempt(arrival, 0, true));
-      },
+      () =>
+        inSpan(
+          'paystate.ingest',
+          { 'paystate.observation.kind': line.kind ?? 'unknown' },
+          async (span) => {
+            const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
+            const obs = opts.observation ?? toObservation(line, { serverKey });
+            const orderId = await resolve(obs);
+            if (E.isLeft(orderId)) return orderId;
+            if (orderId.right !== undefined) span.setAttribute(ORDER_ID, orderId.right);
+            const arrival: Arrival = { line, obs, orderId: orderId.right, receivedAt, rawBody: opts.rawBody, opts };
+            const r = await serialized(orderId.right, () => attempt(arrival, 0, true));
+            if (E.isRight(r)) {
+              metrics.observation(obs.kind, r.right.outcome, r.right.decision.code);
+              span.setAttributes({ 'paystate.outcome': r.right.outcome, 'paystate.reason_code': r.right.decision.code });
+              if (r.right.orderId !== undefined && r.right.orderId !== orderId.right) span.setAttribute(ORDER_ID, r.right.orderId);
+            }
+            return r;
+          },
+          leftTag,
+        ),
   };
 };

@@ -6,7 +6,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { answersFor, summarizeOrder, type Observation, type OrderState, type OrderSummary, type PaymentAnswers } from '@paystate/engine';
 import { invalidJson } from '../midtrans/index';
-import type { EventStore, StoreError } from '../store/index';
+import { loggerOf, noMetrics, type Logger, type PaystateMetrics } from '../observe/index';
+import { formatStoreError, type EventStore, type StoreError } from '../store/index';
 import { createIngestor, type IngestError, type IngestResult, type Ingestor, type RawObservation } from './ingest';
 import { subscribe, type BusinessChange, type SubscribeOptions, type Subscription } from './subscription';
 
@@ -30,6 +31,10 @@ export interface Paystate {
   subscribe(handler: (change: BusinessChange) => Promise<void>, options: SubscribeOptions): Subscription;
   readonly ingestor: Ingestor;
   readonly store: EventStore;
+  /** The logger given in the options (card numbers and the server key masked), silent by default; the webhook handlers log through it unless given their own. */
+  readonly logger: Logger;
+  /** The metrics given in the options (none by default); the webhook handlers report to them unless given their own. */
+  readonly metrics: PaystateMetrics;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,10 @@ export interface PaystateOptions {
   readonly store: EventStore;
   readonly serverKey: string;
   readonly clock?: () => Date;
+  /** A pino-style logger (silent by default); what is logged never holds the server key or a full card number. */
+  readonly logger?: Logger;
+  /** Metrics hooks, such as `createPaystateMetrics()` from `@paystate/adapters/metrics` (none by default). */
+  readonly metrics?: PaystateMetrics;
 }
 
 const notJson = (rawBody: string, cause: unknown): Observation => ({
@@ -48,6 +57,8 @@ const notJson = (rawBody: string, cause: unknown): Observation => ({
 export const createPaystate = (options: PaystateOptions): Paystate => {
   const ingestor = createIngestor(options);
   const { store } = options;
+  const logger = loggerOf(options.logger, options.serverKey);
+  const metrics = options.metrics ?? noMetrics;
   const payment = (id: string): TE.TaskEither<IngestError, Payment | undefined> =>
     TE.chain((orderId: string | undefined) =>
       orderId === undefined
@@ -59,6 +70,8 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
   return {
     ingestor,
     store,
+    logger,
+    metrics,
     recordCharge: (request, response) =>
       TE.chain((first: IngestResult) =>
         response === undefined || first.outcome === 'rejected' ? TE.right(first) : ingestor.ingest({ kind: 'charge_response', payload: response, request: { method: 'POST', path: '/v2/charge', body: request } }),
@@ -75,7 +88,7 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
     },
     ingest: (line, opts) => ingestor.ingest(line, opts),
     payment,
-    subscribe: (handler, opts) => subscribe(store, handler, opts),
+    subscribe: (handler, opts) => subscribe(store, handler, { metrics, ...opts, onError: opts.onError ?? ((e) => logger.error({ subscriber: opts.subscriberId, cause: e instanceof Error ? e.message : formatStoreError(e) }, 'subscription failed; retrying')) }),
     close: () => store.close(),
   };
 };

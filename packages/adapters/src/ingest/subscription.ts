@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { answersFor, businessChanges, type BusinessChangeKind, type OrderState, type PaymentAnswers } from '@paystate/engine';
+import type { PaystateMetrics } from '../observe/index';
 import type { EventStore, StoredEvent, StoreError } from '../store/index';
 import { foldStream, orderIdOfStream, streamIdOf } from './ingest';
 
@@ -27,6 +28,8 @@ export interface SubscribeOptions {
   readonly pollIntervalMs?: number;
   /** Called when the store fails; the subscription keeps trying. */
   readonly onError?: (e: StoreError | Error) => void;
+  /** Reports the subscriber's lag and position (nothing by default). */
+  readonly metrics?: PaystateMetrics;
 }
 
 export interface Subscription {
@@ -69,12 +72,14 @@ export const subscribe = (store: EventStore, handler: (change: BusinessChange) =
             const saved = await store.putCheckpoint(options.subscriberId, e.position)();
             if (E.isLeft(saved)) throw new Error(saved.left._tag);
             position = e.position;
+            options.metrics?.subscriptionLag(options.subscriberId, Math.max(0, (Date.now() - Date.parse(e.recordedAt)) / 1000), position);
           },
           (err): StoreError => ({ _tag: 'StoreFailed', cause: err instanceof Error ? err.message : String(err) }),
         ),
       )();
       if (E.isLeft(result) && !stopped) options.onError?.(result.left);
       if (E.isRight(result)) {
+        options.metrics?.subscriptionLag(options.subscriberId, 0, position);
         const waiting = idle;
         idle = [];
         waiting.forEach((f) => f());

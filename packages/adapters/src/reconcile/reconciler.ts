@@ -5,9 +5,11 @@
  * order leaves the queue, and the worker's memory, once its state is settled or terminal and unflagged.
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { parseMidtransTime } from '@paystate/engine';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { createPaymentsProjection, type Ingestor, type PaymentsProjection } from '../ingest/index';
-import type { StoreError } from '../store/index';
+import { inSpan, leftTag, loggerOf, noMetrics, ORDER_ID, type Logger, type PaystateMetrics } from '../observe/index';
+import { formatStoreError, type StoreError } from '../store/index';
 import type { CoreApiClient } from '../coreApi/index';
 import { renderCoreApiError, type CoreApiError } from '../coreApi/index';
 
@@ -29,7 +31,16 @@ export interface ReconcilerOptions {
   readonly concurrency?: number;
   /** Called after each round of `start()`. */
   readonly onRound?: (report: ReconcileReport) => void;
+  /** Called when a round of `start()` fails (the store failed, or a defect threw); the loop goes on. */
+  readonly onError?: (error: ReconcileFailure) => void;
+  /** A pino-style logger (silent by default): failed rounds (error, with the cause), failed checks (warn), round summaries (info when something was checked). */
+  readonly logger?: Logger;
+  /** Reports the queue size and overdue deadlines after each round (none by default). */
+  readonly metrics?: PaystateMetrics;
 }
+
+/** Why a round of `start()` failed: the store's error, or the defect that was thrown. */
+export type ReconcileFailure = { readonly _tag: 'Store'; readonly error: StoreError; readonly at: string } | { readonly _tag: 'Defect'; readonly error: Error; readonly at: string };
 
 export interface ReconcileCheck {
   readonly order_id: string;
@@ -60,6 +71,8 @@ export interface Reconciler {
   start(options?: { readonly intervalMs?: number }): void;
   /** Stops the loop and waits for the round in flight. */
   stop(): Promise<void>;
+  /** The last failure of a round of `start()`, until a round succeeds. */
+  lastError(): ReconcileFailure | undefined;
   /** Orders backing off, with their next try (ISO). */
   backoff(): ReadonlyMap<string, { readonly failures: number; readonly nextAt: string }>;
   readonly projection: PaymentsProjection;
@@ -76,10 +89,20 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
   const base = options.baseBackoffMs ?? 60_000;
   const max = options.maxBackoffMs ?? 3_600_000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const logger = loggerOf(options.logger).child({ component: 'reconciler' });
+  const metrics = options.metrics ?? noMetrics;
+  let lastError: ReconcileFailure | undefined;
   const projection = createPaymentsProjection();
   const backoff = new Map<string, { failures: number; nextAt: number }>();
   /** Deadlines already recorded as passed (order + deadline), so each is recorded once. */
   const deadlinesRecorded = new Set<string>();
+
+  /** Whether the order's next planned deadline has passed (flagged or not). */
+  const overdue = (orderId: string, t: number): boolean => {
+    const d = projection.row(orderId)?.next_deadline;
+    const at = d === null || d === undefined ? undefined : parseMidtransTime(d.at);
+    return at !== undefined && at <= t;
+  };
 
   const catchUp = async (): Promise<E.Either<StoreError, void>> => {
     const r = await projection.catchUp(ingestor.store)();
@@ -104,7 +127,10 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     return E.isLeft(r) ? r : E.right(undefined);
   };
 
-  const check = async (orderId: string, why: string, now: Date): Promise<E.Either<StoreError, ReconcileCheck>> => {
+  const check = (orderId: string, why: string, now: Date): Promise<E.Either<StoreError, ReconcileCheck>> =>
+    inSpan('paystate.reconcile.check', { [ORDER_ID]: orderId, 'paystate.reconcile.why': why }, () => checkOrder(orderId, why, now), leftTag);
+
+  const checkOrder = async (orderId: string, why: string, now: Date): Promise<E.Either<StoreError, ReconcileCheck>> => {
     const r = await client.status(orderId)();
     if (E.isRight(r))
       return E.right({ order_id: orderId, why, outcome: r.right.ingested.outcome, status: r.right.transactionStatus ?? null });
@@ -115,10 +141,18 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
       if (E.isLeft(recorded)) return recorded;
     }
     const outcome = e._tag === 'MidtransError' || e._tag === 'BadResponse' ? e.ingested?.outcome : undefined;
+    logger.warn({ order_id: orderId, why, cause: renderCoreApiError(e) }, 'reconciliation check failed');
     return E.right({ order_id: orderId, why, ...(outcome !== undefined ? { outcome } : {}), error: renderCoreApiError(e) });
   };
 
-  const reconcileOnce = (now: Date): TE.TaskEither<StoreError, ReconcileReport> => async () => {
+  const reconcileOnce = (now: Date): TE.TaskEither<StoreError, ReconcileReport> => () =>
+    inSpan('paystate.reconcile', { 'paystate.reconcile.at': now.toISOString() }, async (span) => {
+      const r = await round(now);
+      if (E.isRight(r)) span.setAttributes({ 'paystate.reconcile.due': r.right.due, 'paystate.reconcile.checked': r.right.checked.length });
+      return r;
+    }, leftTag);
+
+  const round = async (now: Date): Promise<E.Either<StoreError, ReconcileReport>> => {
     const t = now.getTime();
     const caught = await catchUp();
     if (E.isLeft(caught)) return caught;
@@ -141,7 +175,9 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     if (failure !== undefined) return E.left(failure);
     const after = await catchUp();
     if (E.isLeft(after)) return after;
-    const stillDue = new Set(projection.reconciliationQueue(now).map((q) => q.order_id));
+    const left = projection.reconciliationQueue(now);
+    metrics.reconciliation(left.length, left.filter((q) => overdue(q.order_id, t)).length);
+    const stillDue = new Set(left.map((q) => q.order_id));
     const checked = results
       .map((c): ReconcileCheck => {
         const status = projection.row(c.order_id)?.status ?? c.status ?? null;
@@ -158,6 +194,16 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     return E.right({ at: now.toISOString(), due: queue.length, checked, backingOff: queue.length - ready.length });
   };
 
+  const failed = (f: ReconcileFailure): void => {
+    lastError = f;
+    logger.error({ cause: f._tag === 'Store' ? formatStoreError(f.error) : f.error.message, kind: f._tag }, 'reconciliation round failed');
+    try {
+      options.onError?.(f);
+    } catch {
+      // The host's hook threw: the failure is logged and kept already.
+    }
+  };
+
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
@@ -168,10 +214,17 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     const interval = o.intervalMs ?? 60_000;
     const tick = () => {
       running = (async () => {
-        const r = await reconcileOnce(clock())();
-        if (E.isRight(r)) options.onRound?.(r.right);
+        const at = clock();
+        const r = await reconcileOnce(at)();
+        if (E.isLeft(r)) return failed({ _tag: 'Store', error: r.left, at: at.toISOString() });
+        lastError = undefined;
+        const { due, checked, backingOff } = r.right;
+        if (checked.length > 0) logger.info({ due, checked: checked.length, backing_off: backingOff }, 'reconciliation round');
+        else logger.debug({ due, checked: 0, backing_off: backingOff }, 'reconciliation round');
+        options.onRound?.(r.right);
       })()
-        .catch(() => undefined)
+        // A defect (or a throwing onRound) must not stop the loop; it is logged and kept.
+        .catch((e: unknown) => failed({ _tag: 'Defect', error: e instanceof Error ? e : new Error(String(e)), at: clock().toISOString() }))
         .finally(() => {
           running = undefined;
           if (!stopped) timer = setTimeout(tick, interval);
@@ -192,6 +245,7 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     reconcileOnce,
     start,
     stop,
+    lastError: () => lastError,
     backoff: () => new Map([...backoff].map(([k, v]) => [k, { failures: v.failures, nextAt: new Date(v.nextAt).toISOString() }])),
   };
 };

@@ -130,7 +130,7 @@ describe('paystate serve on SQLite (child process)', () => {
   test('50 concurrent deliveries to one order, spread over both instances', async () => {
     stores = [await openPostgres(schema), await openPostgres(schema)];
     const instances = stores.map((store) => createPaystate({ store, serverKey: KEY }));
-    servers = await Promise.all(instances.map(startInProcess));
+    servers = await Promise.all(instances.map((p) => startInProcess(p)));
     const o = cardOrder('conc-pg', 1, KEY);
     await openOrders(instances[0]!, [o]);
     const delivered = await deliverAll(
