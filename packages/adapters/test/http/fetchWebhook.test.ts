@@ -73,7 +73,8 @@ describe.each(transports)('fetchWebhook through %s', (_transport, mount) => {
       const notJson = await post('{"order_id": "x", ');
       expect([notJson.status, await notJson.json()]).toEqual([400, expect.objectContaining({ error: 'invalid_notification', field: 'body' })]);
       const o = await openOrder();
-      const amount = await post(notificationBody({ ...o, amount: 100_000 }, 'capture'));
+      // larger than the order's: a smaller signed amount would be a partial capture
+      const amount = await post(notificationBody({ ...o, amount: 200_000 }, 'capture'));
       expect([amount.status, await amount.json()]).toEqual([400, expect.objectContaining({ field: 'gross_amount', order_id: o.orderId })]);
     });
 
