@@ -12,7 +12,7 @@ import { noMetrics } from '../observe/index';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
 import { createReadHandler, isReadPath } from './readApi';
-import { answerAndReport, createWebhookHandler, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
+import { answerAndReport, createWebhookHandler, logRequest, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
 
 export const NOTIFICATION_PATHS: readonly string[] = ['/notifications', '/'];
 
@@ -45,7 +45,15 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
   // Only the webhook is timed: the health check, the read API and scrapes would blur its latency histogram.
   const report = answerAndReport(options, { ...observers, metrics: noMetrics });
   const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => report(req, res, a, startedAt, requestIdOf(req));
-  const read = createReadHandler(fp.store, { ...options, ...(options.readToken !== undefined ? { token: options.readToken } : {}) });
+  // The read API's requests are logged like the webhook's (not timed as webhook calls).
+  const read = createReadHandler(fp.store, {
+    ...options,
+    ...(options.readToken !== undefined ? { token: options.readToken } : {}),
+    onRequest: (entry) => {
+      options.onRequest?.(entry);
+      logRequest(observers.logger, entry, undefined);
+    },
+  });
   const server = createServer((req, res) => {
     const startedAt = process.hrtime.bigint();
     const path = pathOf(req);
