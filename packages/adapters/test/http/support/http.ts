@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Paystate } from '../../../src/ingest/index';
 import { OBSERVATION_EVENT, type StoredObservation } from '../../../src/ingest/index';
-import { createPaystateServer, listen, stopServer, type RequestLogEntry, type WebhookOptions } from '../../../src/http/index';
+import { createPaystateServer, listen, stopServer, type RequestLogEntry, type ServerOptions } from '../../../src/http/index';
 import { paystateArgv } from '../../../../cli/src/processes';
 import type { EventStore, StoredEvent } from '../../../src/store/index';
 
@@ -72,7 +72,7 @@ export interface InProcess {
 }
 
 /** The paystate server in this process on a free port. */
-export const startInProcess = async (paystate: Paystate, options: Omit<WebhookOptions, 'onRequest'> = {}): Promise<InProcess> => {
+export const startInProcess = async (paystate: Paystate, options: Omit<ServerOptions, 'onRequest'> = {}): Promise<InProcess> => {
   const logs: RequestLogEntry[] = [];
   const server = createPaystateServer(paystate, { ...options, onRequest: (e) => logs.push(e) });
   const port = await listen(server, 0, '127.0.0.1');
