@@ -44,6 +44,27 @@ const portOf = (flag: unknown, env: Io['env']): E.Either<UsageError, number> => 
     : E.left(new UsageError(`${given.from === 'flag' ? '--port' : given.from} must be an integer 0..65535, got "${given.value}"`));
 };
 
+/** The connection bounds given by flag or environment: a positive integer each, else the server's default. */
+const LIMIT_FLAGS = [
+  ['max-connections', 'PAYSTATE_MAX_CONNECTIONS', 'maxConnections'],
+  ['headers-timeout-ms', 'PAYSTATE_HEADERS_TIMEOUT_MS', 'headersTimeoutMs'],
+  ['request-timeout-ms', 'PAYSTATE_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
+] as const;
+type Limits = Partial<Record<(typeof LIMIT_FLAGS)[number][2], number>>;
+
+const limitsOf = (values: Record<string, unknown>, env: Io['env']): E.Either<UsageError, Limits> => {
+  const out: { -readonly [K in keyof Limits]: number } = {};
+  for (const [flag, name, key] of LIMIT_FLAGS) {
+    const given = flagOrEnv(values[flag], env, name);
+    if (given === undefined) continue;
+    const n = Number(given.value);
+    if (!/^\d+$/.test(given.value) || n < 1 || n > 2_147_483_647)
+      return E.left(new UsageError(`${given.from === 'flag' ? `--${flag}` : given.from} must be a positive integer, got "${given.value}"`));
+    out[key] = n;
+  }
+  return E.right(out);
+};
+
 /** One request log line. */
 export const logLine = (entry: RequestLogEntry, now: Date): string => JSON.stringify({ time: now.toISOString(), ...entry }) + '\n';
 
@@ -92,6 +113,9 @@ export const serveWith =
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       'no-metrics': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
     });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
@@ -110,6 +134,8 @@ export const serveWith =
     const readToken = (values['read-token'] as string | undefined) ?? io.env['PAYSTATE_READ_TOKEN'];
     if (readToken !== undefined && readToken !== '' && readToken.length < 16)
       return E.left(new UsageError('the read token is too short: use at least 16 characters (e.g. openssl rand -hex 32)'));
+    const limits = limitsOf(values, io.env);
+    if (E.isLeft(limits)) return limits;
     const level = logLevelOf(values['log-level'] as string | undefined, io.env);
     if (E.isLeft(level)) return level;
     const format = logFormatOf(values['log-format'] as string | undefined, process.stdout.isTTY === true);
@@ -126,7 +152,7 @@ export const serveWith =
     const metrics = values['no-metrics'] === true ? undefined : createPaystateMetrics();
     if (metrics !== undefined) collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
     const paystate = createPaystate({ store: store.right, serverKey, ...(logger !== undefined ? { logger } : {}), ...(metrics !== undefined ? { metrics } : {}) });
-    const server = createPaystateServer(paystate, readToken !== undefined && readToken !== '' ? { readToken } : {});
+    const server = createPaystateServer(paystate, { ...limits.right, ...(readToken !== undefined && readToken !== '' ? { readToken } : {}) });
     const bound = await listen(server, port.right, host);
     if (E.isLeft(bound)) {
       await paystate.close();

@@ -119,6 +119,24 @@ describe('serve: --port > PORT > 8080, --host > HOST > 127.0.0.1', () => {
   });
 });
 
+describe('serve: the connection bounds from flags or PAYSTATE_* variables', () => {
+  const serveOnce = async (argv: readonly string[], env: Record<string, string>) => {
+    const { io } = ioWith({ MIDTRANS_SERVER_KEY_FILE: keyFile, ...env });
+    return serveWith(() => Promise.resolve('SIGTERM'))(['--store', 'memory:', '--port', '0', ...argv], io);
+  };
+  test('valid bounds start the server', async () => {
+    expect(await serveOnce(['--max-connections', '10', '--headers-timeout-ms', '2000'], { PAYSTATE_REQUEST_TIMEOUT_MS: '3000' })).toEqual(E.right(0));
+  });
+  test.each([
+    [['--max-connections', '0'], {}, '--max-connections must be a positive integer, got "0"'],
+    [['--headers-timeout-ms', '1.5'], {}, '--headers-timeout-ms must be a positive integer, got "1.5"'],
+    [[], { PAYSTATE_REQUEST_TIMEOUT_MS: 'soon' }, 'PAYSTATE_REQUEST_TIMEOUT_MS must be a positive integer, got "soon"'],
+  ])('%j %j is a usage error', async (argv, env, message) => {
+    const r = await serveOnce(argv, env);
+    expect(E.isLeft(r) && r.left.message).toBe(message);
+  });
+});
+
 describe('--strict', () => {
   test('replay: exit 0 with a rejected observation, 1 with --strict', async () => {
     const plain = await runWith(['replay', log], { MIDTRANS_SERVER_KEY: KEY });

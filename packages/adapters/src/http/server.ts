@@ -35,7 +35,26 @@ export interface ServerOptions extends WebhookOptions {
   readonly readToken?: string;
   /** Decides which deadlines have passed in the read API (default: the system clock). */
   readonly clock?: () => Date;
+  /** How long a client may take to send a request's headers, in ms (default 5000, at most requestTimeoutMs); then the connection is dropped (408). */
+  readonly headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, headers and body, in ms (default 10000). */
+  readonly requestTimeoutMs?: number;
+  /** How long a connection may stay silent, between or inside requests, in ms (default 15000). */
+  readonly idleTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept for the next request, in ms (default 5000). */
+  readonly keepAliveTimeoutMs?: number;
+  /** The most connections held at once (default 1000); more are closed as they arrive. */
+  readonly maxConnections?: number;
 }
+
+/** The slow-client bounds unless told otherwise: a notification is a few KiB sent at once. */
+export const SERVER_LIMIT_DEFAULTS = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  idleTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+} as const;
 
 /** A `node:http` server for paystate's webhook, health check and read API (not listening yet), over the fp-ts or the Promise API. */
 export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' | 'store'>, options: ServerOptions = {}): Server => {
@@ -54,7 +73,7 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
       logRequest(observers.logger, entry, undefined);
     },
   });
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = process.hrtime.bigint();
     const path = pathOf(req);
     if (NOTIFICATION_PATHS.includes(path)) {
@@ -78,11 +97,36 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
       return;
     }
     answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);
-  });
-  // Bound slow clients: a notification is small and arrives at once.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  };
+  const limits = { ...SERVER_LIMIT_DEFAULTS, ...definedOnly(options) };
+  // node checks the header and request timeouts only this often (30 s unless told): a tenth of the header timeout, at least 250 ms.
+  const checkEveryMs = Math.max(250, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10);
+  const server = createServer(
+    {
+      connectionsCheckingInterval: checkEveryMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // node refuses a header timeout longer than the whole request's.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+    },
+    handle,
+  );
+  // Bound slow clients and floods: a notification is small and arrives at once.
+  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+  server.maxConnections = limits.maxConnections;
   return server;
+};
+
+const definedOnly = (o: ServerOptions): Partial<Record<keyof typeof SERVER_LIMIT_DEFAULTS, number>> => {
+  const out: Partial<Record<keyof typeof SERVER_LIMIT_DEFAULTS, number>> = {};
+  for (const k of Object.keys(SERVER_LIMIT_DEFAULTS) as (keyof typeof SERVER_LIMIT_DEFAULTS)[]) {
+    const v = o[k];
+    if (v !== undefined) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${String(v)}`);
+      out[k] = v;
+    }
+  }
+  return out;
 };
 
 /** Starts listening; resolves to the bound port (0 picks a free one), or the listen error. */

@@ -36,6 +36,14 @@ export interface PostgresEventStoreOptions {
   readonly poolSize?: number;
   /** How long to wait for a connection before failing with StoreUnavailable (default 5000). */
   readonly connectTimeoutMs?: number;
+  /**
+   * The deadline of one store call, in ms (default 2500): acquiring a connection, every statement
+   * and the commit together. Past it the call fails with StoreUnavailable (the webhook answers
+   * 503 within two deadlines, well inside the 15 s Midtrans waits) and the connection is discarded. On a pool the store
+   * creates, each connection also gets query_timeout, statement_timeout and
+   * idle_in_transaction_session_timeout from it; a pool passed in keeps its own settings.
+   */
+  readonly callTimeoutMs?: number;
   /** Run migrations only up to this version, as an older release would (default: all). */
   readonly schemaVersion?: number;
   /**
@@ -45,6 +53,13 @@ export interface PostgresEventStoreOptions {
   readonly migrate?: MigrateMode;
   readonly clock?: () => Date;
 }
+
+/**
+ * The deadline of one store call unless told otherwise. A notification makes at most two store
+ * calls one after the other (read the order, append), so the webhook answers within 5 s, a third
+ * of the 15 s Midtrans waits.
+ */
+export const DEFAULT_POSTGRES_CALL_TIMEOUT_MS = 2500;
 
 /** Where the store's tables live unless told otherwise. */
 export const DEFAULT_POSTGRES_SCHEMA = 'paystate';
@@ -81,6 +96,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
   if (E.isLeft(size)) return TE.left(size.left);
   const timeout = checkInteger(options.connectTimeoutMs ?? 5000, 'connectTimeoutMs', 1);
   if (E.isLeft(timeout)) return TE.left(timeout.left);
+  const callTimeout = checkInteger(options.callTimeoutMs ?? DEFAULT_POSTGRES_CALL_TIMEOUT_MS, 'callTimeoutMs', 1);
+  if (E.isLeft(callTimeout)) return TE.left(callTimeout.left);
   const migrate = options.migrate ?? 'auto';
   if (migrate !== 'auto' && migrate !== 'off') return TE.left(invalidArgument(`migrate must be 'auto' or 'off', got ${JSON.stringify(migrate)}`));
   if (options.pool === undefined) {
@@ -88,14 +105,16 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     if (E.isLeft(cs)) return TE.left(cs.left);
   }
   return async () => {
-    const pool = options.pool ?? ownPool(options.connectionString, size.right, timeout.right);
+    const pool = options.pool ?? ownPool(options.connectionString, size.right, timeout.right, callTimeout.right);
     const endOwnPool = async (): Promise<void> => {
       if (options.pool === undefined) await pool.end().catch(() => undefined);
     };
+    // Migrations may run longer than one call's deadline: on a pool of its own they run on a connection without it.
+    const migrationPool = options.pool ?? ownPool(options.connectionString, 1, timeout.right);
     try {
-      if (migrate === 'auto') await runPostgresMigrations(pool, schema, s.right, upTo.right);
+      if (migrate === 'auto') await runPostgresMigrations(migrationPool, schema, s.right, upTo.right);
       else {
-        const behind = await postgresBehind(pool, s.right, upTo.right);
+        const behind = await postgresBehind(migrationPool, s.right, upTo.right);
         if (behind !== undefined) {
           await endOwnPool();
           return E.left(storeFailed(behind));
@@ -104,10 +123,12 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     } catch (e) {
       await endOwnPool();
       return E.left(postgresStoreError(e));
+    } finally {
+      if (migrationPool !== pool) await migrationPool.end().catch(() => undefined);
     }
     // A store that stops short of the append function's migration (an older release's schema) appends the way that reads first.
     const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction));
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right));
   };
 };
 
@@ -118,9 +139,10 @@ const storeOn = (
   clock: () => Date,
   endPool: () => Promise<void>,
   appendFunction: boolean,
+  callTimeoutMs: number,
 ): EventStore => {
   let closed = false;
-  const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed) };
+  const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed, callTimeoutMs) };
   const appendMany = postgresAppendMany(context, appendFunction);
   const { readStream, readAll } = postgresReads(context);
 

@@ -17,7 +17,7 @@ const UNAVAILABLE_NODE_CODES = new Set([
   'EPIPE',
 ]);
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|not queryable|timeout expired/i;
+  /Connection terminated|timeout exceeded when trying to connect|Cannot use a pool after calling end|not queryable|timeout expired|Query read timeout|passed its deadline/i;
 
 const codeOf = (e: unknown): string | undefined => {
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;

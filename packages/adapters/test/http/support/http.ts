@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Paystate } from '../../../src/ingest/index';
 import { OBSERVATION_EVENT, type StoredObservation } from '../../../src/ingest/index';
-import { createPaystateServer, listen, stopServer, type RequestLogEntry, type WebhookOptions } from '../../../src/http/index';
+import { createPaystateServer, listen, stopServer, type RequestLogEntry, type ServerOptions } from '../../../src/http/index';
 import { paystateArgv } from '../../../../cli/src/processes';
 import type { EventStore, StoredEvent } from '../../../src/store/index';
 
@@ -72,7 +72,7 @@ export interface InProcess {
 }
 
 /** The paystate server in this process on a free port. */
-export const startInProcess = async (paystate: Paystate, options: Omit<WebhookOptions, 'onRequest'> = {}): Promise<InProcess> => {
+export const startInProcess = async (paystate: Paystate, options: Omit<ServerOptions, 'onRequest'> = {}): Promise<InProcess> => {
   const logs: RequestLogEntry[] = [];
   const server = createPaystateServer(paystate, { ...options, onRequest: (e) => logs.push(e) });
   const port = await listen(server, 0, '127.0.0.1');
@@ -152,12 +152,30 @@ export interface TcpProxy {
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
+  /**
+   * Stops forwarding bytes in both directions, on open and new connections alike, closing nothing:
+   * the server behind looks stalled. What arrives meanwhile is held and forwarded on resume().
+   */
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
-/** A TCP proxy on 127.0.0.1 to a local port, to make a server disappear without touching it. */
+/** A TCP proxy on 127.0.0.1 to a local port, to make a server disappear or stall without touching it. */
 export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
   const sockets = new Set<Socket>();
+  const held: (() => void)[] = [];
+  let paused = false;
+  const forward = (from: Socket, to: Socket): void => {
+    from.on('data', (chunk: Buffer) => {
+      if (paused) held.push(() => to.write(chunk));
+      else to.write(chunk);
+    });
+    from.on('end', () => {
+      if (paused) held.push(() => to.end());
+      else to.end();
+    });
+  };
   const make = () =>
     createNetServer((client) => {
       const upstream = connect(targetPort, '127.0.0.1');
@@ -169,7 +187,8 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      forward(client, upstream);
+      forward(upstream, client);
     });
   let server = make();
   const listenOn = (port: number) =>
@@ -180,6 +199,7 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
   const port = await listenOn(0);
   const stop = () =>
     new Promise<void>((done) => {
+      held.length = 0;
       for (const s of sockets) s.destroy();
       server.close(() => done());
     });
@@ -189,6 +209,13 @@ export const startTcpProxy = async (targetPort: number): Promise<TcpProxy> => {
     start: async () => {
       server = make();
       await listenOn(port);
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      for (const send of held.splice(0)) send();
     },
     close: async () => {
       if (server.listening) await stop();
