@@ -6,6 +6,7 @@
 import { helpText, STORE_HELP, type Command, type CommandSpec } from './command';
 import { serverKeyHelp } from './serverKey';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_CHAOS, DEMO_DIR } from './defaults';
+import { REJECTION_LOG_ENV, REJECTION_LOG_HELP } from './rejectionLogOption';
 
 // Each `require` is deferred until the command runs; the bundler keeps it lazy as well.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -106,7 +107,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     {
       about:
         'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads;\n' +
+        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads and writes;\n' +
         'GET /metrics answers in Prometheus text format. With a read token, GET /orders/ORDER_ID answers\n' +
         'the order (state, answers, deadlines, timeline) and GET /orders?attention=review|reconciliation|\n' +
         'deadline lists the orders needing someone, paged; both need `Authorization: Bearer TOKEN`\n' +
@@ -124,13 +125,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
         ['--no-metrics', 'no GET /metrics, and nothing measured'],
+        ...REJECTION_LOG_HELP,
       ],
       examples: [
         'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key',
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level']],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ...REJECTION_LOG_ENV],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,
