@@ -73,7 +73,15 @@ export type {
 // Event stores: the contract, its errors, and the in-memory store (SQLite and PostgreSQL are entries of their own)
 // -------------------------------------------------------------------------------------------------
 
-export { getInMemoryEventStore, formatStoreError, invalidArgument, redact, LATEST_SCHEMA_VERSION } from './store/index';
+export {
+  getInMemoryEventStore,
+  formatStoreError,
+  invalidArgument,
+  redact,
+  LATEST_SCHEMA_VERSION,
+  DEFAULT_REJECTION_LOG_MAX_AGE_SECONDS,
+  DEFAULT_REJECTION_LOG_MAX_BYTES,
+} from './store/index';
 export type {
   EventStore,
   StoredEvent,
@@ -86,6 +94,9 @@ export type {
   ReadAllOptions,
   ReadRejectionsOptions,
   Rejection,
+  RejectedBody,
+  RejectionLogLimits,
+  RejectionLogStats,
   StreamRead,
 } from './store/index';
 

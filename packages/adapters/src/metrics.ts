@@ -5,7 +5,9 @@
  * answers `GET /metrics`. Give it your app's registry to expose paystate's metrics beside yours.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import * as E from 'fp-ts/lib/Either.js';
 import type { PaystateMetrics } from './observe/index';
+import type { EventStore } from './store/index';
 
 export type { PaystateMetrics } from './observe/index';
 
@@ -21,6 +23,9 @@ export const METRIC_NAMES = {
   overdueDeadlines: 'paystate_reconciliation_overdue_deadlines',
   coreApiCalls: 'paystate_core_api_calls_total',
   coreApiDuration: 'paystate_core_api_call_duration_seconds',
+  rejectionLogBytes: 'paystate_rejection_log_unfiled_bytes',
+  rejectionLogDroppedRows: 'paystate_rejection_log_dropped_rows',
+  rejectionLogDroppedBytes: 'paystate_rejection_log_dropped_bytes',
 } as const;
 
 /** paystate's metrics with their registry (a new one unless given). */
@@ -67,4 +72,25 @@ export const createPaystateMetrics = (registry: Registry = new Registry()): Pays
     },
     exposition: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
+};
+
+/**
+ * Exposes the store's rejection log gauges (read from the store at each scrape, so they hold
+ * across restarts and processes): what its rows under no order take, and what the caps have
+ * dropped since the store was created. A scrape while the store fails leaves them out.
+ */
+export const registerRejectionLogMetrics = (registry: Registry, store: Pick<EventStore, 'rejectionLogStats'>): void => {
+  const gauge = (name: string, help: string, pick: (s: { unfiledBytes: number; droppedRows: number; droppedBytes: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const s = await store.rejectionLogStats()();
+        if (E.isRight(s)) this.set(pick(s.right));
+      },
+    });
+  gauge(METRIC_NAMES.rejectionLogBytes, "Bytes the rejection log's rows under no order (unauthenticated input) count against its cap.", (s) => s.unfiledBytes);
+  gauge(METRIC_NAMES.rejectionLogDroppedRows, "Rows the rejection log's caps have dropped since the store was created.", (s) => s.droppedRows);
+  gauge(METRIC_NAMES.rejectionLogDroppedBytes, "Bytes the rejection log's caps have dropped since the store was created.", (s) => s.droppedBytes);
 };

@@ -6,6 +6,7 @@
 import { helpText, STORE_HELP, type Command, type CommandSpec } from './command';
 import { serverKeyHelp } from './serverKey';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_CHAOS, DEMO_DIR } from './defaults';
+import { REJECTION_LOG_ENV, REJECTION_LOG_HELP } from './rejectionLogOption';
 
 // Each `require` is deferred until the command runs; the bundler keeps it lazy as well.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -106,7 +107,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     {
       about:
         'Receives Midtrans notifications: POST /notifications (or /) records each one in the store with\n' +
-        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads;\n' +
+        'its outcome and answers as Midtrans expects; GET /health reports whether the store reads and writes;\n' +
         'GET /metrics answers in Prometheus text format. With a read token, GET /orders/ORDER_ID answers\n' +
         'the order (state, answers, deadlines, timeline) and GET /orders?attention=review|reconciliation|\n' +
         'deadline lists the orders needing someone, paged; both need `Authorization: Bearer TOKEN`\n' +
@@ -127,13 +128,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ['--max-connections N', 'the most connections held at once; more are closed as they arrive\n(default: $PAYSTATE_MAX_CONNECTIONS, else 1000)'],
         ['--headers-timeout-ms MS', 'drops a client that has not sent its headers within MS\n(default: $PAYSTATE_HEADERS_TIMEOUT_MS, else 5000)'],
         ['--request-timeout-ms MS', 'drops a client that has not sent its whole request within MS\n(default: $PAYSTATE_REQUEST_TIMEOUT_MS, else 10000; idle connections close after\n15 s, idle keep-alive ones after 5 s); see docs/security.md for a reverse proxy'],
+        ...REJECTION_LOG_HELP,
       ],
       examples: [
         'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key',
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms']],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ...REJECTION_LOG_ENV],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,

@@ -8,13 +8,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { createPaystate } from '@paystate/adapters';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '@paystate/adapters';
-import { createPaystateMetrics } from '@paystate/adapters/metrics';
+import { createPaystateMetrics, registerRejectionLogMetrics } from '@paystate/adapters/metrics';
 import { collectDefaultMetrics } from 'prom-client';
 import { parse, UsageError } from './args';
 import type { Io } from './io';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults';
 import { checkStoreUrl, describeStore, openStoreAt, STORE_OPTION, storeUrlOf } from './storeOption';
 import { flagOrEnv } from './envOption';
+import { rejectionLogOf } from './rejectionLogOption';
 import { NO_SERVER_KEY, SERVER_KEY_OPTIONS, serverKeyOf } from './serverKey';
 import { createServeLogger, logFormatOf, logLevelOf } from './serveLog';
 
@@ -116,6 +117,8 @@ export const serveWith =
       'max-connections': { type: 'string' },
       'headers-timeout-ms': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
+      'rejection-log-max-mb': { type: 'string' },
+      'rejection-log-max-days': { type: 'string' },
     });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
@@ -141,7 +144,10 @@ export const serveWith =
     const format = logFormatOf(values['log-format'] as string | undefined, process.stdout.isTTY === true);
     if (E.isLeft(format)) return format;
 
-    const store = await openStoreAt(url);
+    const caps = rejectionLogOf(values, io.env);
+    if (E.isLeft(caps)) return caps;
+
+    const store = await openStoreAt(url, { rejectionLog: caps.right });
     if (E.isLeft(store)) {
       io.stderr(`paystate serve: ${store.left}\n`);
       return E.right(1);
@@ -150,7 +156,10 @@ export const serveWith =
     // Silent: no logger at all, so the library does not even build the entries.
     const logger = level.right === 'silent' ? undefined : createServeLogger(level.right, format.right, log, io.env['NO_COLOR'] === undefined || io.env['NO_COLOR'] === '');
     const metrics = values['no-metrics'] === true ? undefined : createPaystateMetrics();
-    if (metrics !== undefined) collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
+    if (metrics !== undefined) {
+      collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
+      registerRejectionLogMetrics(metrics.registry, store.right);
+    }
     const paystate = createPaystate({ store: store.right, serverKey, ...(logger !== undefined ? { logger } : {}), ...(metrics !== undefined ? { metrics } : {}) });
     const server = createPaystateServer(paystate, { ...limits.right, ...(readToken !== undefined && readToken !== '' ? { readToken } : {}) });
     const bound = await listen(server, port.right, host);

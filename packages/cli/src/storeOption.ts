@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatStoreError, type EventStore } from '@paystate/adapters';
+import { formatStoreError, type EventStore, type RejectionLogLimits } from '@paystate/adapters';
 import { openStore, parseStoreUrl, type StoreLocation } from './storeUrl';
 import { redact } from '@paystate/adapters';
 import { UsageError } from './args';
@@ -30,13 +30,16 @@ export const checkStoreUrl = (url: string): E.Either<UsageError, StoreLocation> 
  */
 export const openStoreAt = async (
   url: string,
-  options: { readonly mustExist?: boolean; readonly migrate?: 'auto' | 'off' } = {},
+  options: { readonly mustExist?: boolean; readonly migrate?: 'auto' | 'off'; readonly rejectionLog?: RejectionLogLimits } = {},
 ): Promise<E.Either<string, EventStore>> => {
   const location = parseStoreUrl(url);
   if (E.isLeft(location)) return E.left(formatStoreError(location.left));
   const l = location.right;
   if (options.mustExist === true && l.kind === 'sqlite' && l.filename !== ':memory:' && !existsSync(l.filename))
     return E.left(`no store at ${l.filename} (pass --store or set PAYSTATE_STORE)`);
-  const opened = await openStore(url, options.migrate === undefined ? {} : { migrate: options.migrate })();
+  const opened = await openStore(url, {
+    ...(options.migrate === undefined ? {} : { migrate: options.migrate }),
+    ...(options.rejectionLog === undefined ? {} : { rejectionLog: options.rejectionLog }),
+  })();
   return E.isLeft(opened) ? E.left(`cannot open store ${describeStore(url)}: ${formatStoreError(opened.left)}`) : opened;
 };

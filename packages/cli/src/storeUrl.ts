@@ -3,7 +3,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { EventStore, StoreError } from '@paystate/adapters';
+import type { EventStore, RejectionLogLimits, StoreError } from '@paystate/adapters';
 import { invalidArgument } from '@paystate/adapters';
 import { getInMemoryEventStore } from '@paystate/adapters';
 import { getPostgresEventStore } from '@paystate/adapters/postgres';
@@ -63,17 +63,22 @@ export const parseStoreUrl = (url: string): E.Either<StoreError, StoreLocation> 
  * Opens the store a URL names: memory:, sqlite:PATH (or *.db / *.sqlite), postgres:// or
  * postgresql://. `migrate` overrides the URL's own choice (`paystate migrate` forces 'auto').
  */
-export const openStore = (url: string, options: { readonly migrate?: 'auto' | 'off' } = {}): TE.TaskEither<StoreError, EventStore> => {
+export const openStore = (
+  url: string,
+  options: { readonly migrate?: 'auto' | 'off'; readonly rejectionLog?: RejectionLogLimits } = {},
+): TE.TaskEither<StoreError, EventStore> => {
+  const caps = options.rejectionLog === undefined ? {} : { rejectionLog: options.rejectionLog };
   const location = parseStoreUrl(url);
   if (E.isLeft(location)) return TE.left(location.left);
   const l = location.right;
   switch (l.kind) {
     case 'memory':
-      return TE.right(getInMemoryEventStore());
+      return TE.right(getInMemoryEventStore(caps));
     case 'sqlite':
-      return TE.fromEither(getSqliteEventStore({ filename: l.filename }));
+      return TE.fromEither(getSqliteEventStore({ filename: l.filename, ...caps }));
     case 'postgres':
       return getPostgresEventStore({
+        ...caps,
         connectionString: l.connectionString,
         migrate: options.migrate ?? l.migrate,
         ...(l.schema === undefined ? {} : { schema: l.schema }),

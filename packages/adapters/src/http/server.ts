@@ -11,18 +11,19 @@ import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { noMetrics } from '../observe/index';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
+import { probeStore } from './storeHealth';
 import { createReadHandler, isReadPath } from './readApi';
 import { answerAndReport, createWebhookHandler, logRequest, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
 
 export const NOTIFICATION_PATHS: readonly string[] = ['/notifications', '/'];
 
-/** 200 `{"status":"ok"}` when the store answers a read, 503 otherwise. */
-export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint'>): Promise<HttpAnswer> => {
-  const read = await store.getCheckpoint('paystate.health')().catch(() => E.left(undefined));
-  const ok = E.isRight(read);
+/** 200 `{"status":"ok"}` when the store answers a read and a write in time, 503 with the cause otherwise. */
+export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint' | 'putCheckpoint'>, timeoutMs?: number): Promise<HttpAnswer> => {
+  const probed = await probeStore(store, timeoutMs).catch((e: unknown) => E.left(String(e)));
+  const ok = E.isRight(probed);
   return {
     status: ok ? 200 : 503,
-    body: ok ? { status: 'ok' } : { status: 'unavailable', reason: 'the event store does not answer' },
+    body: ok ? { status: 'ok' } : { status: 'unavailable', reason: probed.left },
     headers: {},
     outcome: null,
     code: ok ? 'health_ok' : 'health_unavailable',

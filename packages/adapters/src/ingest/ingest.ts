@@ -11,6 +11,7 @@ import { toObservation } from '../midtrans/index';
 import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { inSpan, leftTag, noMetrics, ORDER_ID, secondsSince, type PaystateMetrics } from '../observe/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
+import { unauthenticatedRejection } from './unauthenticatedRejection';
 export type { RawObservation, StoredObservation } from './storedObservation';
 import { OBSERVATION_EVENT, recordedObservationOf, storedObservation, UnreadableEventError, type RawObservation } from './storedObservation';
 
@@ -249,16 +250,17 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
 
   /** Records a rejection; the result's state is the order as just read (with the rejection log's flags unless asked not to). */
   const reject = async (a: Arrival, d: Decision, orderId: string | undefined, read: CacheEntry): Promise<Result<IngestResult>> => {
-    // Only a rejection that flags its order is filed under it: input nobody authenticated (a
-    // forged or unreadable notification) is kept in the log, its raw body intact, under no order.
+    // Only a rejection that flags its order is filed under it, its raw body intact: input nobody
+    // authenticated (a forged or unreadable notification) is kept under no order, as a summary of
+    // constant size, so a flood of it cannot fill the store.
     const flags = d.flags.includes('rejected_input');
-    const recorded = await store.recordRejection({
-      receivedAt: a.receivedAt,
-      kind: a.line.kind ?? 'unknown',
-      orderId: flags ? (orderId ?? null) : null,
-      reason: d.reason,
-      rawBody: a.rawBody ?? JSON.stringify(a.line.payload ?? null),
-    })();
+    const kind = a.line.kind ?? 'unknown';
+    const body = a.rawBody ?? JSON.stringify(a.line.payload ?? null);
+    const recorded = await store.recordRejection(
+      flags
+        ? { receivedAt: a.receivedAt, kind, orderId: orderId ?? null, reason: d.reason, rawBody: body }
+        : unauthenticatedRejection({ receivedAt: a.receivedAt, kind, reason: d.reason, body }),
+    )();
     if (E.isLeft(recorded)) return recorded;
     const state = orderId === undefined ? E.right(undefined) : await resultState(a, orderId, read);
     return E.isLeft(state) ? state : E.right(result(d, orderId, state.right, { rejectionId: recorded.right.id }));

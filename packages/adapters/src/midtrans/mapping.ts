@@ -10,6 +10,7 @@ import { describeFound, invalidJson } from './decodeError';
 import { contextOf, invalid } from './invalid';
 import { fieldAt, isRecord, rendered } from './mapped';
 import { byKind } from './observationByKind';
+import { unstorableReason } from './unstorable';
 
 // Bound once: run through tsx (CommonJS), every `E.x(...)` is an accessor call on a module object,
 // and this module runs for every observation.
@@ -45,6 +46,10 @@ const readLine = (line: unknown, options: MappingOptions): Observation => {
       `line: expected an object {kind, payload, action?, request?, received_at?}, got ${describeFound(line)}`,
     );
   }
+  // Checked before anything is read from the line: what names an order in it could be the very
+  // string no store keeps, so such a line becomes an `invalid` naming nothing.
+  const unstorable = unstorableReason(line);
+  if (unstorable !== undefined) return invalid({ received: contextOf(line).received }, unstorable);
   const envelope = decodeReplayLine(line);
   const mapped = isLeft(envelope) ? left(rendered(envelope.left)) : byKind(envelope.right, serverKeyOf(options));
   // The context of a failure (what the line names) is read only when there is one.

@@ -56,7 +56,23 @@ export interface Rejection {
   readonly kind: string;
   readonly orderId: string | null;
   readonly reason: string;
+  /** The body as received, or (when `body` is set) only its first bytes. */
   readonly rawBody: string;
+  /** The whole body, when rawBody holds only its beginning: its SHA-256 (hex) and size in UTF-8 bytes. */
+  readonly body?: RejectedBody;
+}
+
+export interface RejectedBody {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The rejection log's rows under no order: what they take, and what the caps have dropped (ever). */
+export interface RejectionLogStats {
+  /** What the rows under no order count against the size cap now. */
+  readonly unfiledBytes: number;
+  readonly droppedRows: number;
+  readonly droppedBytes: number;
 }
 
 export interface StoredRejection extends Rejection {
@@ -113,8 +129,14 @@ export interface EventStore {
   putAlias(alias: string, streamId: string): TE.TaskEither<StoreError, void>;
   /** The stream an alias maps to, if any. */
   getAlias(alias: string): TE.TaskEither<StoreError, string | undefined>;
-  /** Appends to a separate log for rejected input (never a payment stream). */
+  /**
+   * Appends to a separate log for rejected input (never a payment stream). Rows under no order
+   * are capped in total size and age (the store's rejectionLog option): the oldest are dropped,
+   * and counted (rejectionLogStats). Rows under an order are kept.
+   */
   recordRejection(r: Rejection): TE.TaskEither<StoreError, { readonly id: number }>;
+  /** What the rejection log's rows under no order take, and how many rows and bytes the caps have dropped since the store was created. */
+  rejectionLogStats(): TE.TaskEither<StoreError, RejectionLogStats>;
   /** Reads the rejection log in id order. */
   readRejections(options?: ReadRejectionsOptions): TE.TaskEither<StoreError, readonly StoredRejection[]>;
   /** A subscriber's durable checkpoint, 0 if none. */

@@ -16,6 +16,7 @@ import { syncTask } from './shared/syncTask';
 import { keysOf, validateAppendOp, type ValidAppendOp } from './shared/validateAppendOp';
 import { validateFromVersion, validateReadAll, validateReadRejections } from './shared/validateReads';
 import { validateRejection } from './shared/validateRejection';
+import { rejectionSize, validateLimits, type RejectionLogLimits } from './shared/rejectionLogLimits';
 
 interface Row {
   readonly streamId: string;
@@ -38,8 +39,31 @@ const toStored = (r: Row): StoredEvent => ({
 });
 
 /** Creates an empty in-memory event store. */
-export const getInMemoryEventStore = (options?: { readonly clock?: () => Date }): EventStore => {
+export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; readonly rejectionLog?: RejectionLogLimits }): EventStore => {
   const clock = options?.clock ?? (() => new Date());
+  // Invalid limits are answered by every recordRejection (this factory has no Either to fail with).
+  const limits = validateLimits(options?.rejectionLog);
+  let nextRejectionId = 1;
+  const rejectionMeta = new Map<number, { readonly size: number; readonly storedMs: number }>();
+  let unfiledBytes = 0;
+  let droppedRows = 0;
+  let droppedBytes = 0;
+  /** Drops the oldest rows under no order while the predicate holds for the row. */
+  const dropUnfiled = (drop: (meta: { readonly size: number; readonly storedMs: number }) => boolean): void => {
+    for (let i = 0; i < rejections.length; ) {
+      const r = rejections[i]!;
+      const meta = rejectionMeta.get(r.id)!;
+      if (r.orderId !== null || !drop(meta)) {
+        i++;
+        continue;
+      }
+      rejections.splice(i, 1);
+      rejectionMeta.delete(r.id);
+      unfiledBytes -= meta.size;
+      droppedRows++;
+      droppedBytes += meta.size;
+    }
+  };
   const log: Row[] = [];
   const streams = new Map<string, Row[]>();
   const keys = new Map<string, Map<string, Row>>();
@@ -148,12 +172,23 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date })
 
     recordRejection: (r) =>
       run(() => {
+        if (E.isLeft(limits)) return limits;
         const valid = validateRejection(r);
         if (E.isLeft(valid)) return valid;
-        const id = rejections.length + 1;
+        const id = nextRejectionId++;
+        const storedMs = clock().getTime();
+        const size = rejectionSize(valid.right);
         rejections.push({ id, ...valid.right });
+        rejectionMeta.set(id, { size, storedMs });
+        if (valid.right.orderId !== null) return E.right({ id });
+        unfiledBytes += size;
+        const { maxAgeMs, maxBytes, pruneToBytes } = limits.right;
+        dropUnfiled((m) => m.storedMs < storedMs - maxAgeMs);
+        if (unfiledBytes > maxBytes) dropUnfiled(() => unfiledBytes > pruneToBytes);
         return E.right({ id });
       }),
+
+    rejectionLogStats: () => run(() => E.right({ unfiledBytes, droppedRows, droppedBytes })),
 
     readRejections: (options) =>
       run(() => {

@@ -7,6 +7,8 @@ export type {
   ReadAllOptions,
   ReadRejectionsOptions,
   Rejection,
+  RejectedBody,
+  RejectionLogStats,
   StoredEvent,
   StoredRejection,
   StoreError,
@@ -17,3 +19,5 @@ export { getInMemoryEventStore } from './inMemoryEventStore';
 export type { Migration } from './migrations';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 export { redact } from './shared/redact';
+export type { RejectionLogLimits } from './shared/rejectionLogLimits';
+export { DEFAULT_REJECTION_LOG_MAX_AGE_SECONDS, DEFAULT_REJECTION_LOG_MAX_BYTES } from './shared/rejectionLogLimits';

@@ -5,6 +5,8 @@
  * have. Never edit a released migration: add a new one.
  */
 
+import { REJECTION_ROW_OVERHEAD } from './shared/rejectionLogLimits';
+
 /** The table that records the migrations run (in the store's schema on PostgreSQL). */
 export const MIGRATIONS_TABLE = 'paystate_migrations';
 
@@ -34,6 +36,9 @@ export const POSTGRES_APPEND_LOCK = 1885436275;
  */
 export const POSTGRES_APPEND_FUNCTION = 'append_planned';
 export const POSTGRES_APPEND_FUNCTION_MIGRATION = 4;
+
+/** The migration that bounds the rejection log; a store on an older schema keeps every rejection whole. */
+export const REJECTION_LOG_MIGRATION = 5;
 
 export interface Migration {
   readonly version: number;
@@ -208,6 +213,72 @@ export const MIGRATIONS: readonly Migration[] = [
         RETURN last_position;
       END
       $fn$;
+    `,
+  },
+  {
+    version: REJECTION_LOG_MIGRATION,
+    description: 'bounded rejection log: body digest and size, row size and time stored, drop counters',
+    // Rows already stored count from now (stored_ms is the migration's time). unfiled_bytes is
+    // kept by triggers, in the statement that inserts or deletes a row, so it never drifts.
+    sqlite: `
+      ALTER TABLE rejections ADD COLUMN body_sha256 TEXT;
+      ALTER TABLE rejections ADD COLUMN body_bytes INTEGER;
+      ALTER TABLE rejections ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rejections ADD COLUMN stored_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE rejections SET
+        stored_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000,
+        size = length(CAST(raw_body AS BLOB)) + length(CAST(reason AS BLOB)) + length(CAST(kind AS BLOB))
+          + length(CAST(received_at AS BLOB)) + coalesce(length(CAST(order_id AS BLOB)), 0) + ${REJECTION_ROW_OVERHEAD};
+      CREATE INDEX rejections_unfiled ON rejections (id, size) WHERE order_id IS NULL;
+      CREATE INDEX rejections_unfiled_age ON rejections (stored_ms) WHERE order_id IS NULL;
+      CREATE TABLE rejection_log (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        unfiled_bytes INTEGER NOT NULL,
+        dropped_rows INTEGER NOT NULL,
+        dropped_bytes INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO rejection_log VALUES (1, (SELECT coalesce(sum(size), 0) FROM rejections WHERE order_id IS NULL), 0, 0);
+      CREATE TRIGGER rejections_unfiled_insert AFTER INSERT ON rejections WHEN NEW.order_id IS NULL BEGIN
+        UPDATE rejection_log SET unfiled_bytes = unfiled_bytes + NEW.size;
+      END;
+      CREATE TRIGGER rejections_unfiled_delete AFTER DELETE ON rejections WHEN OLD.order_id IS NULL BEGIN
+        UPDATE rejection_log SET unfiled_bytes = unfiled_bytes - OLD.size,
+          dropped_rows = dropped_rows + 1, dropped_bytes = dropped_bytes + OLD.size;
+      END;
+    `,
+    postgres: (s) => `
+      ALTER TABLE ${s}.rejections ADD COLUMN body_sha256 text;
+      ALTER TABLE ${s}.rejections ADD COLUMN body_bytes bigint;
+      ALTER TABLE ${s}.rejections ADD COLUMN size bigint NOT NULL DEFAULT 0;
+      ALTER TABLE ${s}.rejections ADD COLUMN stored_ms bigint NOT NULL DEFAULT 0;
+      UPDATE ${s}.rejections SET
+        stored_ms = (extract(epoch FROM now()) * 1000)::bigint,
+        size = octet_length(raw_body) + octet_length(reason) + octet_length(kind) + octet_length(received_at)
+          + coalesce(octet_length(order_id), 0) + ${REJECTION_ROW_OVERHEAD};
+      CREATE INDEX rejections_unfiled ON ${s}.rejections (id, size) WHERE order_id IS NULL;
+      CREATE INDEX rejections_unfiled_age ON ${s}.rejections (stored_ms) WHERE order_id IS NULL;
+      CREATE TABLE ${s}.rejection_log (
+        id integer PRIMARY KEY CHECK (id = 1),
+        unfiled_bytes bigint NOT NULL,
+        dropped_rows bigint NOT NULL,
+        dropped_bytes bigint NOT NULL
+      );
+      INSERT INTO ${s}.rejection_log VALUES (1, (SELECT coalesce(sum(size), 0) FROM ${s}.rejections WHERE order_id IS NULL), 0, 0);
+      CREATE FUNCTION ${s}.rejections_unfiled_count() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          UPDATE ${s}.rejection_log SET unfiled_bytes = unfiled_bytes + NEW.size;
+          RETURN NEW;
+        END IF;
+        UPDATE ${s}.rejection_log SET unfiled_bytes = unfiled_bytes - OLD.size,
+          dropped_rows = dropped_rows + 1, dropped_bytes = dropped_bytes + OLD.size;
+        RETURN OLD;
+      END
+      $fn$;
+      CREATE TRIGGER rejections_unfiled_insert AFTER INSERT ON ${s}.rejections
+        FOR EACH ROW WHEN (NEW.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
+      CREATE TRIGGER rejections_unfiled_delete AFTER DELETE ON ${s}.rejections
+        FOR EACH ROW WHEN (OLD.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
     `,
   },
 ];

@@ -11,7 +11,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type PgModule from 'pg';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { postgresAppendMany } from './postgres/postgresAppendMany';
 import { ownPool, quoteSchema, withClient } from './postgres/postgresConnection';
 import { postgresTask, type PostgresContext } from './postgres/postgresContext';
@@ -52,6 +53,8 @@ export interface PostgresEventStoreOptions {
    */
   readonly migrate?: MigrateMode;
   readonly clock?: () => Date;
+  /** Caps on the rejection log's rows under no order (defaults: 64 MiB, 30 days). */
+  readonly rejectionLog?: RejectionLogLimits;
 }
 
 /**
@@ -98,6 +101,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
   if (E.isLeft(timeout)) return TE.left(timeout.left);
   const callTimeout = checkInteger(options.callTimeoutMs ?? DEFAULT_POSTGRES_CALL_TIMEOUT_MS, 'callTimeoutMs', 1);
   if (E.isLeft(callTimeout)) return TE.left(callTimeout.left);
+  const limits = validateLimits(options.rejectionLog);
+  if (E.isLeft(limits)) return TE.left(limits.left);
   const migrate = options.migrate ?? 'auto';
   if (migrate !== 'auto' && migrate !== 'off') return TE.left(invalidArgument(`migrate must be 'auto' or 'off', got ${JSON.stringify(migrate)}`));
   if (options.pool === undefined) {
@@ -128,7 +133,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     }
     // A store that stops short of the append function's migration (an older release's schema) appends the way that reads first.
     const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right));
+    const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded));
   };
 };
 
@@ -140,6 +146,7 @@ const storeOn = (
   endPool: () => Promise<void>,
   appendFunction: boolean,
   callTimeoutMs: number,
+  limits: ValidLimits | undefined,
 ): EventStore => {
   let closed = false;
   const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed, callTimeoutMs) };
@@ -161,7 +168,7 @@ const storeOn = (
 
     catchUp: catchUpVia(readAll),
 
-    ...postgresSideTables(context),
+    ...postgresSideTables(context, limits),
 
     close: async () => {
       if (closed) return;

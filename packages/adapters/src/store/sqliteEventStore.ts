@@ -15,7 +15,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
 import { loadDriver } from './driver';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
 import { runSqliteMigrations, sqliteBehind } from './sqlite/runSqliteMigrations';
@@ -48,6 +49,8 @@ export interface SqliteEventStoreOptions {
    * written in line).
    */
   readonly writerThread?: boolean;
+  /** Caps on the rejection log's rows under no order (defaults: 64 MiB, 30 days). */
+  readonly rejectionLog?: RejectionLogLimits;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -73,6 +76,8 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
   if (E.isLeft(upTo)) return upTo;
   const migrate = options.migrate ?? 'auto';
   if (migrate !== 'auto' && migrate !== 'off') return E.left(invalidArgument(`migrate must be 'auto' or 'off', got ${JSON.stringify(migrate)}`));
+  const limits = validateLimits(options.rejectionLog);
+  if (E.isLeft(limits)) return limits;
   let db: Database | undefined;
   try {
     db = new Database(filename.right, { timeout: busyTimeout.right });
@@ -90,7 +95,8 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     const threaded = options.writerThread !== false && filename.right !== ':memory:';
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt));
+    const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -100,7 +106,12 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
 /** appendMany calls worth having on their way to the writer thread at once. */
 const WRITER_CONCURRENT_APPENDS = 32;
 
-const storeOn = (db: Database, clock: () => Date, writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined): EventStore => {
+const storeOn = (
+  db: Database,
+  clock: () => Date,
+  writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined,
+  limits: ValidLimits | undefined,
+): EventStore => {
   let closed = false;
 
   // Started with the first write. Once it is gone (it could not start, or it stopped), the writes
@@ -131,7 +142,7 @@ const storeOn = (db: Database, clock: () => Date, writerAt: { readonly filename:
 
     catchUp: catchUpVia(readAll),
 
-    ...sqliteSideTables(context),
+    ...sqliteSideTables(context, limits),
 
     // The writer thread commits every group that arrives while it is busy in one transaction.
     ...(writerAt === undefined ? {} : { concurrentAppends: WRITER_CONCURRENT_APPENDS }),

@@ -10,7 +10,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { Counter, Registry } from 'prom-client';
 import { createCoreApiClient } from '../../src/coreApi/index';
 import { createPaystate, type Paystate, type RawObservation } from '../../src/ingest/index';
-import { createPaystateMetrics, METRIC_NAMES } from '../../src/metrics';
+import { createPaystateMetrics, METRIC_NAMES, registerRejectionLogMetrics } from '../../src/metrics';
 import { cardOrder, chargeRequest, chargeResponse } from '../../src/midtrans/fixtures';
 import { createReconciler } from '../../src/reconcile/index';
 import { getInMemoryEventStore } from '../../src/store/index';
@@ -167,4 +167,19 @@ test('the Grafana dashboard and docs/operating.md name only metrics paystate exp
   const inDocs = new Set([...operating.matchAll(/\bpaystate_[a-z_]+/g)].map((m) => familyOf(m[0])).filter((n) => !/^paystate_(process|nodejs)_/.test(n)));
   expect([...inDocs].filter((n) => !families.has(n))).toEqual([]);
   for (const n of families) expect(inDocs).toContain(n);
+});
+
+test('the rejection log gauges read the store at each scrape: bytes kept under no order, rows and bytes dropped', async () => {
+  const store = getInMemoryEventStore({ rejectionLog: { maxBytes: 2000 } });
+  const registry = new Registry();
+  registerRejectionLogMetrics(registry, store);
+  const at = async () => {
+    const e = parsePrometheus(await registry.metrics());
+    return [total(e, METRIC_NAMES.rejectionLogBytes), total(e, METRIC_NAMES.rejectionLogDroppedRows), total(e, METRIC_NAMES.rejectionLogDroppedBytes)];
+  };
+  expect(await at()).toEqual([0, 0, 0]);
+  for (let i = 0; i < 5; i++) await store.recordRejection({ receivedAt: 't', kind: 'notification', orderId: null, reason: 'r', rawBody: 'x'.repeat(500) })();
+  const stats = await store.rejectionLogStats()();
+  expect(E.isRight(stats) && stats.right.droppedRows).toBeGreaterThan(0);
+  expect(await at()).toEqual(E.isRight(stats) ? [stats.right.unfiledBytes, stats.right.droppedRows, stats.right.droppedBytes] : []);
 });

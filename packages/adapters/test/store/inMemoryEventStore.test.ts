@@ -4,4 +4,4 @@ import { getInMemoryEventStore } from '../../src/store/inMemoryEventStore';
 describeEventStoreContract('in-memory', async () => {
   const store = getInMemoryEventStore();
   return { store, cleanup: () => store.close() };
-});
+}, { openWithCaps: async (rejectionLog, clock) => getInMemoryEventStore({ rejectionLog, clock }) });

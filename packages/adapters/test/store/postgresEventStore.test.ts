@@ -4,6 +4,10 @@ import { formatStoreError } from '../../src/store/eventStore';
 import { getPostgresEventStore, postgresAppliedMigrations } from '../../src/store/postgresEventStore';
 import { dropSchema, freshSchema, openPostgres, postgresSkipReason, postgresUrl } from './support/postgres';
 
+/** The schemas the caps tests opened, dropped at the end. */
+const capsSchemas: string[] = [];
+afterAll(() => Promise.all(capsSchemas.map(dropSchema)));
+
 describeEventStoreContract(
   'postgres',
   async () => {
@@ -33,6 +37,13 @@ describeEventStoreContract(
         },
         cleanup: () => dropSchema(schema),
       };
+    },
+    openWithCaps: async (rejectionLog, clock) => {
+      const schema = freshSchema();
+      capsSchemas.push(schema);
+      const opened = await getPostgresEventStore({ connectionString: postgresUrl, schema, rejectionLog, clock })();
+      if (E.isLeft(opened)) throw new Error(formatStoreError(opened.left));
+      return opened.right;
     },
     // Port 1 refuses connections.
     openUnreachable: () => getPostgresEventStore({ connectionString: 'postgres://postgres:s3cret@127.0.0.1:1/test' })(),

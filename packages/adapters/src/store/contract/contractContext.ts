@@ -1,6 +1,7 @@
 /** What the contract suite is given for one implementation, and what each of its parts is handed. */
 import type * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from '../eventStore';
+import type { RejectionLogLimits } from '../shared/rejectionLogLimits';
 
 export interface StoreUnderTest {
   readonly store: EventStore;
@@ -26,6 +27,8 @@ export interface ContractOptions {
   readonly olderSchema?: () => Promise<OlderSchemaHarness>;
   /** Opens a store whose database cannot be reached. */
   readonly openUnreachable?: () => Promise<E.Either<StoreError, EventStore>>;
+  /** Opens a fresh, empty store with these rejection log caps and clock (the caps tests are skipped without it). */
+  readonly openWithCaps?: (caps: RejectionLogLimits, clock: () => Date) => Promise<EventStore>;
 }
 
 /** What each part of the suite works with; the store and the instances are fresh for every test. */

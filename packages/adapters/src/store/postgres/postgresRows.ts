@@ -19,6 +19,9 @@ export interface RejectionRow {
   readonly order_id: string | null;
   readonly reason: string;
   readonly raw_body: Buffer;
+  /** Absent on a schema before the bounded rejection log. */
+  readonly body_sha256?: string | null;
+  readonly body_bytes?: string | null;
 }
 
 // data is read as text so it round-trips exactly and is parsed in one place.
@@ -41,4 +44,7 @@ export const toRejection = (r: RejectionRow): StoredRejection => ({
   orderId: r.order_id,
   reason: r.reason,
   rawBody: r.raw_body.toString('utf8'),
+  ...(r.body_sha256 === undefined || r.body_sha256 === null || r.body_bytes === undefined || r.body_bytes === null
+    ? {}
+    : { body: { sha256: r.body_sha256, bytes: Number(r.body_bytes) } }),
 });

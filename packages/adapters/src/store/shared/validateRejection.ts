@@ -16,5 +16,10 @@ export const validateRejection = (r: Rejection): E.Either<StoreError, Rejection>
   const reason = checkText(r.reason, 'reason', { allowEmpty: true });
   if (E.isLeft(reason)) return reason;
   if (typeof r.rawBody !== 'string') return E.left(invalidArgument('rawBody must be a string'));
-  return E.right({ receivedAt: r.receivedAt, kind: r.kind, orderId: r.orderId, reason: r.reason, rawBody: r.rawBody });
+  const base = { receivedAt: r.receivedAt, kind: r.kind, orderId: r.orderId, reason: r.reason, rawBody: r.rawBody };
+  if (r.body === undefined) return E.right(base);
+  const { sha256, bytes } = r.body;
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return E.left(invalidArgument('body.sha256 must be 64 lowercase hex digits'));
+  if (!Number.isSafeInteger(bytes) || bytes < 0) return E.left(invalidArgument('body.bytes must be a non-negative integer'));
+  return E.right({ ...base, body: { sha256, bytes } });
 };

@@ -19,6 +19,9 @@ export interface RejectionRow {
   readonly order_id: string | null;
   readonly reason: string;
   readonly raw_body: string;
+  /** Absent on a schema before the bounded rejection log. */
+  readonly body_sha256?: string | null;
+  readonly body_bytes?: number | null;
 }
 
 export const EVENT_COLUMNS = 'position, stream_id, version, type, data, idempotency_key, recorded_at';
@@ -40,6 +43,9 @@ export const toRejection = (r: RejectionRow): StoredRejection => ({
   orderId: r.order_id,
   reason: r.reason,
   rawBody: r.raw_body,
+  ...(r.body_sha256 === undefined || r.body_sha256 === null || r.body_bytes === undefined || r.body_bytes === null
+    ? {}
+    : { body: { sha256: r.body_sha256, bytes: Number(r.body_bytes) } }),
 });
 
 /** A stream's current version (0 when it has no events). */

@@ -56,6 +56,10 @@ export const describeSqliteContract = (name: string, writerThread: boolean): voi
           cleanup: remove,
         };
       },
+      openWithCaps: async (rejectionLog, clock) => {
+        const { dir } = tempDir();
+        return openSqlite({ filename: join(dir, 'caps.db'), writerThread, rejectionLog, clock });
+      },
       openUnreachable: async () => getSqliteEventStore({ filename: join(tmpdir(), 'paystate-no-such-dir', 'nested', 'events.db'), writerThread }),
     },
   );
