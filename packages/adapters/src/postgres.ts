@@ -15,3 +15,4 @@ export type { PostgresEventStoreOptions } from './store/postgresEventStore';
 export const openPostgresEventStore = (options: PostgresEventStoreOptions): Promise<EventStore> => settle(getPostgresEventStore(options));
 // The store contract's types, so code written against this entry needs nothing else.
 export type * from './store/eventStore';
+export type { RejectionLogLimits } from './store/shared/rejectionLogLimits';

@@ -14,3 +14,4 @@ export type { MigrateMode } from './store/migrations';
 export const openSqliteEventStore = (options: SqliteEventStoreOptions): EventStore => rightOrThrow(getSqliteEventStore(options));
 // The store contract's types, so code written against this entry needs nothing else.
 export type * from './store/eventStore';
+export type { RejectionLogLimits } from './store/shared/rejectionLogLimits';

@@ -20,3 +20,4 @@ export type { RawObservation } from './ingest/index';
 export type * from './store/eventStore';
 export type { OlderSchemaHarness } from './store/eventStore.contract';
 export type { SignedStrings } from './midtrans/fixtures';
+export type { RejectionLogLimits } from './store/shared/rejectionLogLimits';
