@@ -50,7 +50,7 @@ const localised = (line: string): string =>
     .replace(/\border-(42|1042)\b/g, order.orderId)
     .replace(/ corpus\//g, ` ${join(ROOT, 'corpus')}/`);
 
-const LONG_RUNNING = /^(pnpm -s )?paystate (serve|simulator) /;
+const LONG_RUNNING = /^(pnpm -s )?paystate (serve|simulator)\b/;
 
 /** Runs the line through a shell (pnpm's echo and all); a server is stopped once it listens. */
 const runLine = (line: string): Promise<{ code: number | null; output: string }> =>

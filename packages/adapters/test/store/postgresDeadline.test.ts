@@ -26,6 +26,10 @@ if (postgresSkipReason !== undefined) console.warn(`PostgreSQL deadline test ski
         const started = performance.now();
         const result = await store.appendToStream('s', [{ type: 'A', data: 1 }], { expectedVersion: 0 })();
         const ms = performance.now() - started;
+        // Hold the lock until the server's own statement_timeout has surely ended the statement the
+        // client gave up on: released earlier, a statement still waiting would go on and commit
+        // (the ambiguity docs/security.md describes), which is not what this test is about.
+        await new Promise((r) => setTimeout(r, DEADLINE_MS + 1_000));
         await admin.query('ROLLBACK');
         return { result, ms };
       });
