@@ -14,7 +14,16 @@ const UNSTORABLE_CHAR = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\
 
 /** Why a string cannot be stored, if it cannot. */
 const stringProblem = (s: string): string | undefined => {
-  if (!UNSTORABLE_CHAR.test(s)) return undefined;
+  // Most strings hold neither NUL nor a surrogate: one pass over the code units settles them.
+  let suspect = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) {
+      suspect = true;
+      break;
+    }
+  }
+  if (!suspect || !UNSTORABLE_CHAR.test(s)) return undefined;
   return s.includes('\u0000') ? 'a string containing NUL (\\u0000)' : 'a string containing a lone UTF-16 surrogate';
 };
 
@@ -26,35 +35,39 @@ const segment = (key: string): string => {
   return shown.length > MAX_SEGMENT ? `${shown.slice(0, MAX_SEGMENT)}…` : shown;
 };
 
-const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
-
 /**
  * The first reason a parsed line cannot be stored, as `path: cause` (the path dotted from the line
  * root, like decode errors), or undefined when every row it becomes is valid JSON everywhere.
+ * The path is kept as a stack of keys and written out only for a line that fails: this runs for
+ * every observation.
  */
 export const unstorableReason = (u: unknown, maxDepth: number = MAX_JSON_DEPTH): string | undefined => {
-  const walk = (v: unknown, path: string, depth: number): string | undefined => {
+  const keys: string[] = [];
+  const at = (): string => (keys.length === 0 ? 'line' : keys.map(segment).join('.'));
+  const walk = (v: unknown, depth: number): string | undefined => {
     if (typeof v === 'string') {
       const p = stringProblem(v);
-      return p === undefined ? undefined : `${path === '' ? 'line' : path}: ${p}`;
+      return p === undefined ? undefined : `${at()}: ${p}`;
     }
     if (typeof v !== 'object' || v === null) return undefined;
-    if (depth >= maxDepth) return `${path === '' ? 'line' : path}: nested deeper than ${maxDepth} levels`;
+    if (depth >= maxDepth) return `${at()}: nested deeper than ${maxDepth} levels`;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        const r = walk(v[i], join(path, String(i)), depth + 1);
+        keys.push(String(i));
+        const r = walk(v[i], depth + 1);
+        keys.pop();
         if (r !== undefined) return r;
       }
       return undefined;
     }
-    for (const [k, x] of Object.entries(v)) {
-      const shown = join(path, segment(k));
+    for (const k of Object.keys(v)) {
+      keys.push(k);
       const kp = stringProblem(k);
-      if (kp !== undefined) return `${shown}: a key that is ${kp}`;
-      const r = walk(x, shown, depth + 1);
+      const r = kp !== undefined ? `${at()}: a key that is ${kp}` : walk((v as Record<string, unknown>)[k], depth + 1);
+      keys.pop();
       if (r !== undefined) return r;
     }
     return undefined;
   };
-  return walk(u, '', 0);
+  return walk(u, 0);
 };
