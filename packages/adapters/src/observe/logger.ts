@@ -3,6 +3,7 @@
  * logger shaped like it, can be passed as is), silent by default, and a wrapper that masks card
  * numbers and the server key in everything logged before the host's logger sees it.
  */
+import { luhnValid } from '../cardNumber';
 
 /** A pino-style log method: an object of fields and an optional message, or a message alone. */
 export interface LogFn {
@@ -31,16 +32,6 @@ export const silentLogger: Logger = { error: nothing, warn: nothing, info: nothi
 /** 13 to 19 digits, possibly grouped by single spaces or dashes, not inside a longer digit run. */
 const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
 
-const luhn = (digits: string): boolean => {
-  let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-};
-
 /** Cheap pre-check: a card number has four digits in a row somewhere (grouped or not). */
 const FOUR_DIGITS = /\d{4}/;
 
@@ -54,7 +45,7 @@ export const maskPans = (s: string): string =>
     ? s
     : s.replace(DIGIT_RUN, (run) => {
         const digits = run.replace(/[ -]/g, '');
-        return luhn(digits) ? `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` : run;
+        return luhnValid(digits) ? `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` : run;
       });
 
 const MAX_DEPTH = 6;

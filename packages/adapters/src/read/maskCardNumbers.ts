@@ -3,21 +3,9 @@
  * decision's reason), any run of 13 to 19 digits (spaces or dashes allowed between them) that
  * passes the Luhn check is shown with its first six and last four digits ("481111******1114").
  */
+import { luhnValid } from '../cardNumber';
 
 const CANDIDATE = /\d(?:[ -]?\d){12,18}/g;
-
-const luhnValid = (digits: string): boolean => {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-};
 
 /** The text with every Luhn-valid 13–19 digit card number masked. */
 export const maskCardNumbersIn = (text: string): string =>
