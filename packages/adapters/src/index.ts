@@ -81,6 +81,7 @@ export {
   LATEST_SCHEMA_VERSION,
   DEFAULT_REJECTION_LOG_MAX_AGE_SECONDS,
   DEFAULT_REJECTION_LOG_MAX_BYTES,
+  inMemoryReconcileClaims,
 } from './store/index';
 export type {
   EventStore,
@@ -98,6 +99,11 @@ export type {
   RejectionLogLimits,
   RejectionLogStats,
   StreamRead,
+  ReconcileClaim,
+  ReconcileClaimRequest,
+  ReconcileClaims,
+  ReconcileRecord,
+  ReconcileRelease,
 } from './store/index';
 
 // -------------------------------------------------------------------------------------------------

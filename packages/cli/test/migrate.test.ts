@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LATEST_SCHEMA_VERSION } from '../../adapters/src/store/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../adapters/src/store/migrations';
 import { dropSchema, freshSchema, postgresSkipReason, postgresUrl, withAdmin } from '../../adapters/test/store/support/postgres';
 import type { Io } from '../src/io';
 import { run } from '../src/main';
@@ -62,7 +62,7 @@ pgTest(`PostgreSQL: two processes migrating one schema at once both succeed, eac
     expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
     for (const r of [a, b]) expect(r.stdout).toMatch(new RegExp(`(now|up to date) at migration ${LATEST_SCHEMA_VERSION}`));
     const versions = await withAdmin((c) => c.query<{ version: number }>(`SELECT version FROM "${schema}".paystate_migrations ORDER BY version`));
-    expect(versions.rows.map((r) => r.version)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
+    expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
     const again = await runIn(['migrate', '--store', store]);
     expect([again.code, again.stdout]).toEqual([0, `${store}: up to date at migration ${LATEST_SCHEMA_VERSION}\n`]);
     // A store that must not migrate on open opens once migrated.

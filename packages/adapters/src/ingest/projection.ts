@@ -44,6 +44,14 @@ export const paymentRow = (o: OrderState, updatedAt: string): PaymentRow => {
   };
 };
 
+/** Whether a row is due for reconciliation at `now` (open flags, or its next deadline passed), since when and why. */
+export const dueOf = (r: PaymentRow, now: Date): { readonly due: string; readonly why: string; readonly t: number } | undefined => {
+  if (r.flags.length > 0) return { due: r.updated_at, why: `flagged: ${r.flags.join(', ')}`, t: Date.parse(r.updated_at) };
+  if (r.next_deadline === null) return undefined;
+  const t = parseMidtransTime(r.next_deadline.at);
+  return t !== undefined && t <= now.getTime() ? { due: new Date(t).toISOString(), why: `deadline passed: ${r.next_deadline.kind}`, t } : undefined;
+};
+
 export interface PaymentsProjection {
   /** Applies one event of the global stream (in position order). */
   apply(e: StoredEvent): void;
@@ -78,11 +86,8 @@ export const createPaymentsProjection = (): PaymentsProjection => {
     reconciliationQueue: (now) => {
       const out: { order_id: string; due: string; why: string; t: number }[] = [];
       for (const r of rows.values()) {
-        if (r.flags.length > 0) out.push({ order_id: r.order_id, due: r.updated_at, why: `flagged: ${r.flags.join(', ')}`, t: Date.parse(r.updated_at) });
-        else if (r.next_deadline !== null) {
-          const t = parseMidtransTime(r.next_deadline.at);
-          if (t !== undefined && t <= now.getTime()) out.push({ order_id: r.order_id, due: new Date(t).toISOString(), why: `deadline passed: ${r.next_deadline.kind}`, t });
-        }
+        const d = dueOf(r, now);
+        if (d !== undefined) out.push({ order_id: r.order_id, ...d });
       }
       return out.sort((a, b) => a.t - b.t || (a.order_id < b.order_id ? -1 : 1)).map(({ t: _t, ...rest }) => rest);
     },

@@ -2,14 +2,23 @@
  * The reconciliation worker: asks GET status for every order whose planned deadline has passed or
  * that carries an open flag (the payments projection's reconciliation queue), lets the client
  * record the answer, and backs off per order (exponential, bounded) while an order stays due. An
- * order leaves the queue, and the worker's memory, once its state is settled or terminal and unflagged.
+ * order leaves the queue once its state is settled or terminal and unflagged.
+ *
+ * Each check is claimed first in the store's reconciliation claims (a lease with an expiry), and
+ * the attempt count, the next due time and the last deadline recorded are kept there: any number
+ * of workers on one store make one status call per due order per due time, never two at once, and
+ * a restarted worker neither forgets nor repeats. A worker that dies mid-check holds its orders
+ * until its lease expires.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseMidtransTime } from '@paystate/engine';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { createPaymentsProjection, type Ingestor, type PaymentsProjection } from '../ingest/index';
 import { inSpan, leftTag, loggerOf, noMetrics, ORDER_ID, type Logger, type PaystateMetrics } from '../observe/index';
-import { formatStoreError, type StoreError } from '../store/index';
+import { formatStoreError, inMemoryReconcileClaims, type ReconcileClaim, type ReconcileClaims, type StoreError } from '../store/index';
+import { dueOf } from '../ingest/projection';
 import type { CoreApiClient } from '../coreApi/index';
 import { renderCoreApiError, type CoreApiError } from '../coreApi/index';
 
@@ -29,6 +38,14 @@ export interface ReconcilerOptions {
   readonly maxBackoffMs?: number;
   /** Status calls in flight at once (default 8). */
   readonly concurrency?: number;
+  /**
+   * How long a claim on an order lasts (default 2 minutes): past it, another worker may check the
+   * order. Make it longer than a status call can take with the client's retries, or two workers
+   * may call at once.
+   */
+  readonly leaseMs?: number;
+  /** Names this worker in its claims (default: host, process id and a random suffix). */
+  readonly workerId?: string;
   /** Called after each round of `start()`. */
   readonly onRound?: (report: ReconcileReport) => void;
   /** Called when a round of `start()` fails (the store failed, or a defect threw); the loop goes on. */
@@ -62,6 +79,8 @@ export interface ReconcileReport {
   readonly checked: readonly ReconcileCheck[];
   /** Due orders skipped because they are backing off. */
   readonly backingOff: number;
+  /** Due orders skipped because another worker holds them, or checked them after what this worker has read. */
+  readonly claimedElsewhere: number;
 }
 
 export interface Reconciler {
@@ -73,7 +92,7 @@ export interface Reconciler {
   stop(): Promise<void>;
   /** The last failure of a round of `start()`, until a round succeeds. */
   lastError(): ReconcileFailure | undefined;
-  /** Orders backing off, with their next try (ISO). */
+  /** Orders backing off, with their attempts so far and their next try (ISO), as of this worker's last round. */
   backoff(): ReadonlyMap<string, { readonly failures: number; readonly nextAt: string }>;
   readonly projection: PaymentsProjection;
 }
@@ -82,6 +101,9 @@ export interface Reconciler {
 // the worker
 // -------------------------------------------------------------------------------------------------
 
+/** A worker's default name: which host and process holds a claim is what an operator asks first. */
+const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
 /** Creates a reconciler over a Core API client and the ingestor it records into. */
 export const createReconciler = (options: ReconcilerOptions): Reconciler => {
   const { client, ingestor } = options;
@@ -89,13 +111,16 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
   const base = options.baseBackoffMs ?? 60_000;
   const max = options.maxBackoffMs ?? 3_600_000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const leaseMs = Math.max(1, Math.floor(options.leaseMs ?? 120_000));
+  const workerId = options.workerId ?? defaultWorkerId();
+  const claims: ReconcileClaims = ingestor.store.reconcileClaims ?? inMemoryReconcileClaims();
   const logger = loggerOf(options.logger).child({ component: 'reconciler' });
   const metrics = options.metrics ?? noMetrics;
   let lastError: ReconcileFailure | undefined;
   const projection = createPaymentsProjection();
-  const backoff = new Map<string, { failures: number; nextAt: number }>();
-  /** Deadlines already recorded as passed (order + deadline), so each is recorded once. */
-  const deadlinesRecorded = new Set<string>();
+  /** What this worker last learnt of the orders backing off (from the store, and its own checks). */
+  let backoff = new Map<string, { failures: number; nextAt: number }>();
+  let claimsMade = 0;
 
   /** Whether the order's next planned deadline has passed (flagged or not). */
   const overdue = (orderId: string, t: number): boolean => {
@@ -104,19 +129,24 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     return at !== undefined && at <= t;
   };
 
-  const catchUp = async (): Promise<E.Either<StoreError, void>> => {
-    const r = await projection.catchUp(ingestor.store)();
-    return E.isLeft(r) ? r : E.right(undefined);
+  // Catch-ups run one after another: the projection applies each event once.
+  let catching: Promise<E.Either<StoreError, void>> = Promise.resolve(E.right(undefined));
+  const catchUp = (): Promise<E.Either<StoreError, void>> => {
+    const run = catching.then(async () => {
+      const r = await projection.catchUp(ingestor.store)();
+      return E.isLeft(r) ? r : E.right(undefined);
+    });
+    catching = run;
+    return run;
   };
 
-  /** Without an answer the engine still learns that a deadline passed (it flags the order). */
-  const recordDeadline = async (orderId: string, now: Date): Promise<E.Either<StoreError, void>> => {
+  /** Without an answer the engine still learns that a deadline passed (it flags the order), once per deadline: the key is kept with the claim. */
+  const recordDeadline = async (orderId: string, claim: ReconcileClaim, now: Date): Promise<E.Either<StoreError, string | null>> => {
     const row = projection.row(orderId);
     const d = row?.next_deadline;
-    if (row === undefined || d === null || d === undefined) return E.right(undefined);
-    const key = `${orderId}\n${d.at}\n${d.kind}`;
-    if (deadlinesRecorded.has(key)) return E.right(undefined);
-    deadlinesRecorded.add(key);
+    if (row === undefined || d === null || d === undefined) return E.right(claim.deadlineNoted);
+    const key = `${d.at}\n${d.kind}`;
+    if (claim.deadlineNoted === key) return E.right(key);
     const r = await ingestor.ingest(
       {
         kind: 'deadline_passed',
@@ -124,26 +154,56 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
       },
       { receivedAt: now.toISOString() },
     )();
-    return E.isLeft(r) ? r : E.right(undefined);
+    return E.isLeft(r) ? r : E.right(key);
   };
 
-  const check = (orderId: string, why: string, now: Date): Promise<E.Either<StoreError, ReconcileCheck>> =>
-    inSpan('paystate.reconcile.check', { [ORDER_ID]: orderId, 'paystate.reconcile.why': why }, () => checkOrder(orderId, why, now), leftTag);
-
-  const checkOrder = async (orderId: string, why: string, now: Date): Promise<E.Either<StoreError, ReconcileCheck>> => {
+  /** The status call for a claimed order, and what it found: the check, and the deadline key to keep. */
+  const callStatus = async (orderId: string, why: string, claim: ReconcileClaim, now: Date): Promise<E.Either<StoreError, { check: ReconcileCheck; noted: string | null }>> => {
     const r = await client.status(orderId)();
-    if (E.isRight(r))
-      return E.right({ order_id: orderId, why, outcome: r.right.ingested.outcome, status: r.right.transactionStatus ?? null });
+    if (E.isRight(r)) return E.right({ check: { order_id: orderId, why, outcome: r.right.ingested.outcome, status: r.right.transactionStatus ?? null }, noted: claim.deadlineNoted });
     const e: CoreApiError = r.left;
     if (e._tag === 'StoreError') return E.left(e.error);
+    let noted = claim.deadlineNoted;
     if (e._tag === 'Network' || e._tag === 'Timeout') {
-      const recorded = await recordDeadline(orderId, now);
+      const recorded = await recordDeadline(orderId, claim, now);
       if (E.isLeft(recorded)) return recorded;
+      noted = recorded.right;
     }
     const outcome = e._tag === 'MidtransError' || e._tag === 'BadResponse' ? e.ingested?.outcome : undefined;
     logger.warn({ order_id: orderId, why, cause: renderCoreApiError(e) }, 'reconciliation check failed');
-    return E.right({ order_id: orderId, why, ...(outcome !== undefined ? { outcome } : {}), error: renderCoreApiError(e) });
+    return E.right({ check: { order_id: orderId, why, ...(outcome !== undefined ? { outcome } : {}), error: renderCoreApiError(e) }, noted });
   };
+
+  /** Checks a claimed order and releases the claim with what the check found: still due (back off), or done. */
+  const checkClaimed = async (orderId: string, why: string, claim: ReconcileClaim, now: Date, at: () => number): Promise<E.Either<StoreError, ReconcileCheck>> => {
+    const t = now.getTime();
+    const called = await callStatus(orderId, why, claim, now);
+    const caught = E.isLeft(called) ? called : await catchUp();
+    const row = projection.row(orderId);
+    const stillDue = E.isLeft(caught) || row === undefined || dueOf(row, now) !== undefined;
+    const nextAt = stillDue ? t + Math.min(base * 2 ** (claim.attempts - 1), max) : 0;
+    const released = await claims.release({
+      orderId,
+      token: claim.token,
+      attempts: stillDue ? claim.attempts : 0,
+      nextAtMs: nextAt,
+      seenPosition: projection.position(),
+      checkedAtMs: at(),
+      lastError: E.isLeft(caught) ? formatStoreError(caught.left) : (E.isRight(called) ? called.right.check.error : undefined) ?? null,
+      deadlineNoted: E.isRight(called) ? called.right.noted : claim.deadlineNoted,
+    })();
+    if (E.isLeft(called)) return called;
+    if (E.isLeft(caught)) return caught;
+    if (E.isLeft(released)) return released;
+    if (!released.right) logger.warn({ order_id: orderId, lease_ms: leaseMs }, 'reconciliation claim expired before the check ended: another worker may have checked the order too; lengthen the lease');
+    if (stillDue) backoff.set(orderId, { failures: claim.attempts, nextAt });
+    else backoff.delete(orderId);
+    const status = row?.status ?? called.right.check.status ?? null;
+    return E.right({ ...called.right.check, status, ...(stillDue ? { retryAt: new Date(nextAt).toISOString() } : {}) });
+  };
+
+  const check = (orderId: string, why: string, claim: ReconcileClaim, now: Date, at: () => number): Promise<E.Either<StoreError, ReconcileCheck>> =>
+    inSpan('paystate.reconcile.check', { [ORDER_ID]: orderId, 'paystate.reconcile.why': why }, () => checkClaimed(orderId, why, claim, now, at), leftTag);
 
   const reconcileOnce = (now: Date): TE.TaskEither<StoreError, ReconcileReport> => () =>
     inSpan('paystate.reconcile', { 'paystate.reconcile.at': now.toISOString() }, async (span) => {
@@ -154,21 +214,33 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
 
   const round = async (now: Date): Promise<E.Either<StoreError, ReconcileReport>> => {
     const t = now.getTime();
+    // Claims are timed on the round's clock, moved on by the time the round has taken.
+    const started = performance.now();
+    const at = (): number => t + Math.floor(performance.now() - started);
     const caught = await catchUp();
     if (E.isLeft(caught)) return caught;
     const queue = projection.reconciliationQueue(now);
-    const dueIds = new Set(queue.map((q) => q.order_id));
-    for (const id of [...backoff.keys()]) if (!dueIds.has(id)) backoff.delete(id);
-    const ready = queue.filter((q) => (backoff.get(q.order_id)?.nextAt ?? -Infinity) <= t);
+    const waiting = await claims.waiting(t)();
+    if (E.isLeft(waiting)) return waiting;
+    const held = new Map(waiting.right.map((w) => [w.orderId, w]));
+    backoff = new Map(waiting.right.filter((w) => w.nextAtMs > t).map((w) => [w.orderId, { failures: w.attempts, nextAt: w.nextAtMs }]));
+    const ready = queue.filter((q) => !held.has(q.order_id));
+    const backingOff = queue.filter((q) => (held.get(q.order_id)?.nextAtMs ?? 0) > t).length;
     const results: ReconcileCheck[] = [];
+    let elsewhere = queue.length - ready.length - backingOff;
     let failure: StoreError | undefined;
     let next = 0;
     const worker = async () => {
       while (failure === undefined && next < ready.length) {
         const q = ready[next++]!;
-        const r = await check(q.order_id, q.why, now);
-        if (E.isLeft(r)) failure = r.left;
-        else results.push(r.right);
+        const claim = await claims.claim({ orderId: q.order_id, token: `${workerId}/${++claimsMade}`, nowMs: at(), leaseMs, seenPosition: projection.position() })();
+        if (E.isLeft(claim)) failure = claim.left;
+        else if (claim.right === undefined) elsewhere += 1;
+        else {
+          const r = await check(q.order_id, q.why, claim.right, now, at);
+          if (E.isLeft(r)) failure = r.left;
+          else results.push(r.right);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
@@ -177,21 +249,8 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     if (E.isLeft(after)) return after;
     const left = projection.reconciliationQueue(now);
     metrics.reconciliation(left.length, left.filter((q) => overdue(q.order_id, t)).length);
-    const stillDue = new Set(left.map((q) => q.order_id));
-    const checked = results
-      .map((c): ReconcileCheck => {
-        const status = projection.row(c.order_id)?.status ?? c.status ?? null;
-        if (!stillDue.has(c.order_id)) {
-          backoff.delete(c.order_id);
-          return { ...c, status };
-        }
-        const failures = (backoff.get(c.order_id)?.failures ?? 0) + 1;
-        const nextAt = t + Math.min(base * 2 ** (failures - 1), max);
-        backoff.set(c.order_id, { failures, nextAt });
-        return { ...c, status, retryAt: new Date(nextAt).toISOString() };
-      })
-      .sort((a, b) => (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0));
-    return E.right({ at: now.toISOString(), due: queue.length, checked, backingOff: queue.length - ready.length });
+    const checked = [...results].sort((a, b) => (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0));
+    return E.right({ at: now.toISOString(), due: queue.length, checked, backingOff, claimedElsewhere: elsewhere });
   };
 
   const failed = (f: ReconcileFailure): void => {
@@ -218,9 +277,10 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
         const r = await reconcileOnce(at)();
         if (E.isLeft(r)) return failed({ _tag: 'Store', error: r.left, at: at.toISOString() });
         lastError = undefined;
-        const { due, checked, backingOff } = r.right;
-        if (checked.length > 0) logger.info({ due, checked: checked.length, backing_off: backingOff }, 'reconciliation round');
-        else logger.debug({ due, checked: 0, backing_off: backingOff }, 'reconciliation round');
+        const { due, checked, backingOff, claimedElsewhere } = r.right;
+        const summary = { due, checked: checked.length, backing_off: backingOff, claimed_elsewhere: claimedElsewhere, worker: workerId };
+        if (checked.length > 0) logger.info(summary, 'reconciliation round');
+        else logger.debug(summary, 'reconciliation round');
         options.onRound?.(r.right);
       })()
         // A defect (or a throwing onRound) must not stop the loop; it is logged and kept.

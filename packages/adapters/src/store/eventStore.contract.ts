@@ -14,6 +14,7 @@ import { describeIdempotencyKeys } from './contract/describeIdempotencyKeys';
 import { describeLifecycle } from './contract/describeLifecycle';
 import { describeSideTables } from './contract/describeSideTables';
 import { describeRejectionLogCaps } from './contract/describeRejectionLogCaps';
+import { describeReconcileClaims } from './contract/describeReconcileClaims';
 
 export type { ContractOptions, OlderSchemaHarness, StoreUnderTest } from './contract/contractContext';
 
@@ -78,6 +79,7 @@ export const describeEventStoreContract = (
     describeAppendMany(context);
     describeSideTables(context);
     describeRejectionLogCaps(context);
+    describeReconcileClaims(context);
     describeData(context);
     describeLifecycle(context);
   });

@@ -4,6 +4,7 @@
  */
 import type * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ReconcileClaims } from './reconcileClaims';
 
 export interface NewEvent {
   readonly type: string;
@@ -151,6 +152,12 @@ export interface EventStore {
    * caller grouping appends need not wait for one commit before it sends the next group.
    */
   readonly concurrentAppends?: number;
+  /**
+   * Reconciliation claims kept in the store (the SQL stores from migration 7), so reconciliation
+   * workers in several processes share one record of who checks which order and when next. A
+   * store without them gets claims in the reconciler's memory: one reconciler per store.
+   */
+  readonly reconcileClaims?: ReconcileClaims;
 }
 
 export const versionConflict = (streamId: string, expected: ExpectedVersion, actual: number): StoreError => ({

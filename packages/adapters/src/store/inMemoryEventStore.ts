@@ -13,6 +13,7 @@ import { errorMessage } from './shared/errorMessage';
 import { decodeData } from './shared/eventData';
 import { planAppend } from './shared/planAppend';
 import { syncTask } from './shared/syncTask';
+import { inMemoryReconcileClaims } from './reconcileClaims';
 import { keysOf, validateAppendOp, type ValidAppendOp } from './shared/validateAppendOp';
 import { validateFromVersion, validateReadAll, validateReadRejections } from './shared/validateReads';
 import { validateRejection } from './shared/validateRejection';
@@ -214,6 +215,8 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; r
         checkpoints.set(s.right, p.right);
         return E.right(undefined);
       }),
+
+    reconcileClaims: inMemoryReconcileClaims(),
 
     close: () => {
       closed = true;

@@ -16,6 +16,8 @@ export type {
 } from './eventStore';
 export { formatStoreError, invalidArgument, storeFailed, storeUnavailable, versionConflict } from './eventStore';
 export { getInMemoryEventStore } from './inMemoryEventStore';
+export type { ReconcileClaim, ReconcileClaimRequest, ReconcileClaims, ReconcileRecord, ReconcileRelease } from './reconcileClaims';
+export { inMemoryReconcileClaims } from './reconcileClaims';
 export type { Migration } from './migrations';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 export { redact } from './shared/redact';

@@ -40,6 +40,9 @@ export const POSTGRES_APPEND_FUNCTION_MIGRATION = 4;
 /** The migration that bounds the rejection log; a store on an older schema keeps every rejection whole. */
 export const REJECTION_LOG_MIGRATION = 5;
 
+/** The migration that keeps reconciliation claims, attempts and backoff in the store; on an older schema a reconciler keeps them in memory. */
+export const RECONCILE_CLAIMS_MIGRATION = 7;
+
 export interface Migration {
   readonly version: number;
   readonly description: string;
@@ -279,6 +282,42 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW WHEN (NEW.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
       CREATE TRIGGER rejections_unfiled_delete AFTER DELETE ON ${s}.rejections
         FOR EACH ROW WHEN (OLD.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
+    `,
+  },
+  {
+    version: RECONCILE_CLAIMS_MIGRATION,
+    description: 'reconciliation claims: per order, the lease of the worker checking it, attempts, next due time',
+    // One row per order ever due for reconciliation. Times are ms on the workers' clock; the two
+    // indexes serve the query for the orders held back now (leased or backing off).
+    sqlite: `
+      CREATE TABLE reconcile_claims (
+        order_id TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at_ms INTEGER NOT NULL DEFAULT 0,
+        lease_token TEXT,
+        lease_until_ms INTEGER NOT NULL DEFAULT 0,
+        seen_position INTEGER NOT NULL DEFAULT 0,
+        checked_at_ms INTEGER,
+        last_error TEXT,
+        deadline_noted TEXT
+      ) STRICT;
+      CREATE INDEX reconcile_claims_next_at ON reconcile_claims (next_at_ms);
+      CREATE INDEX reconcile_claims_lease_until ON reconcile_claims (lease_until_ms);
+    `,
+    postgres: (s) => `
+      CREATE TABLE ${s}.reconcile_claims (
+        order_id text PRIMARY KEY,
+        attempts integer NOT NULL DEFAULT 0,
+        next_at_ms bigint NOT NULL DEFAULT 0,
+        lease_token text,
+        lease_until_ms bigint NOT NULL DEFAULT 0,
+        seen_position bigint NOT NULL DEFAULT 0,
+        checked_at_ms bigint,
+        last_error text,
+        deadline_noted text
+      );
+      CREATE INDEX reconcile_claims_next_at ON ${s}.reconcile_claims (next_at_ms);
+      CREATE INDEX reconcile_claims_lease_until ON ${s}.reconcile_claims (lease_until_ms);
     `,
   },
 ];

@@ -11,12 +11,13 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type PgModule from 'pg';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { postgresAppendMany } from './postgres/postgresAppendMany';
 import { ownPool, quoteSchema, withClient } from './postgres/postgresConnection';
 import { postgresTask, type PostgresContext } from './postgres/postgresContext';
 import { postgresReads } from './postgres/postgresReads';
+import { postgresReconcileClaims } from './postgres/postgresReconcileClaims';
 import { postgresSideTables } from './postgres/postgresSideTables';
 import { postgresStoreError } from './postgres/postgresStoreError';
 import { appliedMigrations, postgresBehind, runPostgresMigrations } from './postgres/runPostgresMigrations';
@@ -134,7 +135,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     // A store that stops short of the append function's migration (an older release's schema) appends the way that reads first.
     const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded));
+    const claims = upTo.right >= RECONCILE_CLAIMS_MIGRATION;
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded, claims));
   };
 };
 
@@ -147,6 +149,7 @@ const storeOn = (
   appendFunction: boolean,
   callTimeoutMs: number,
   limits: ValidLimits | undefined,
+  claims: boolean,
 ): EventStore => {
   let closed = false;
   const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed, callTimeoutMs) };
@@ -169,6 +172,8 @@ const storeOn = (
     catchUp: catchUpVia(readAll),
 
     ...postgresSideTables(context, limits),
+
+    ...(claims ? { reconcileClaims: postgresReconcileClaims(context) } : {}),
 
     close: async () => {
       if (closed) return;

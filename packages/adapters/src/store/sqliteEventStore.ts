@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
 import { loadDriver } from './driver';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
@@ -23,6 +23,7 @@ import { runSqliteMigrations, sqliteBehind } from './sqlite/runSqliteMigrations'
 import { sqliteAppendMany } from './sqlite/sqliteAppendMany';
 import { sqliteTask, type SqliteContext } from './sqlite/sqliteContext';
 import { sqliteReads } from './sqlite/sqliteReads';
+import { sqliteReconcileClaims } from './sqlite/sqliteReconcileClaims';
 import { sqliteSideTables } from './sqlite/sqliteSideTables';
 import { sqliteStoreError } from './sqlite/sqliteStoreError';
 import { startSqliteWriter, type SqliteWriter } from './sqliteWriter';
@@ -96,7 +97,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded));
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= RECONCILE_CLAIMS_MIGRATION));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -111,6 +112,7 @@ const storeOn = (
   clock: () => Date,
   writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined,
   limits: ValidLimits | undefined,
+  claims: boolean,
 ): EventStore => {
   let closed = false;
 
@@ -143,6 +145,8 @@ const storeOn = (
     catchUp: catchUpVia(readAll),
 
     ...sqliteSideTables(context, limits),
+
+    ...(claims ? { reconcileClaims: sqliteReconcileClaims(context) } : {}),
 
     // The writer thread commits every group that arrives while it is busy in one transaction.
     ...(writerAt === undefined ? {} : { concurrentAppends: WRITER_CONCURRENT_APPENDS }),

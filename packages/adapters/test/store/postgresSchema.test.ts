@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { formatStoreError } from '../../src/store/eventStore';
-import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations';
 import { getPostgresEventStore } from '../../src/store/postgresEventStore';
 import { dropSchema, freshSchema, postgresSkipReason, postgresUrl, withAdmin } from './support/postgres';
 
@@ -42,9 +42,9 @@ describePg(`PostgreSQL schema and migrations${postgresSkipReason === undefined ?
       }
       expect(await snapshot()).toEqual(before);
       const ours = await app.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'paystate' ORDER BY tablename`);
-      expect(ours.rows.map((r: { tablename: string }) => r.tablename)).toEqual(['aliases', 'checkpoints', 'events', 'paystate_migrations', 'rejection_log', 'rejections']);
+      expect(ours.rows.map((r: { tablename: string }) => r.tablename)).toEqual(['aliases', 'checkpoints', 'events', 'paystate_migrations', 'reconcile_claims', 'rejection_log', 'rejections']);
       const versions = await app.query('SELECT version FROM paystate.paystate_migrations ORDER BY version');
-      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
       expect((await app.query('SELECT count(*)::integer AS n FROM paystate.events')).rows[0]).toEqual({ n: 2 });
     } finally {
       await app.end();
