@@ -21,6 +21,7 @@ const serve = lazy(() => require('./serve') as typeof import('./serve'), (m) => 
 const ingest = lazy(() => require('./ingestCommand') as typeof import('./ingestCommand'), (m) => m.ingestCommand);
 const inspect = lazy(() => require('./inspect') as typeof import('./inspect'), (m) => m.inspect);
 const verify = lazy(() => require('./verify') as typeof import('./verify'), (m) => m.verify);
+const reconcile = lazy(() => require('./reconcileCommand') as typeof import('./reconcileCommand'), (m) => m.reconcileCommand);
 const migrate = lazy(() => require('./migrate') as typeof import('./migrate'), (m) => m.migrate);
 const demo = lazy(() => require('./demo') as typeof import('./demo'), (m) => m.demo);
 const loadSimulator = () => require('./simulator') as typeof import('./simulator');
@@ -139,6 +140,54 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,
+  ),
+  reconcile: spec(
+    'reconcile',
+    '[--store URL] [--core-api-url URL] [--server-key-file PATH] [--interval-ms MS] [--concurrency N] [--lease-ms MS] [--timeout-ms MS] [--base-backoff-ms MS] [--max-backoff-ms MS] [--log-level LEVEL]',
+    'a reconciliation worker: GET status for orders past a deadline or flagged; run one or many per store',
+    {
+      about:
+        'A reconciliation worker: every interval it asks Midtrans GET /v2/ORDER_ID/status for the orders\n' +
+        'whose planned deadline has passed or that carry a flag, records each answer (the order then\n' +
+        'folds it), and backs off per order, exponentially, while an order stays due. Each check is\n' +
+        'claimed in the store first (a lease), and the attempts and the next due time are kept there:\n' +
+        'any number of workers on one store (PostgreSQL, or processes on one SQLite file) make one\n' +
+        'status call per due order per due time, never two at once, and a restarted worker neither\n' +
+        "forgets nor repeats. A worker killed mid-check holds its orders until its lease expires.\n" +
+        'Logs are pino lines on stdout (one per round that checked something). SIGTERM or SIGINT ends\n' +
+        'the round in flight and closes the store.',
+      options: [
+        STORE_HELP,
+        ['--core-api-url URL', 'the Midtrans Core API (default: $MIDTRANS_CORE_API_URL, else the sandbox,\nhttps://api.sandbox.midtrans.com; production is https://api.midtrans.com)'],
+        ...serverKeyHelp('authenticates the status calls (one is required)'),
+        ['--interval-ms MS', 'the time between rounds (default 60000)'],
+        ['--concurrency N', 'status calls in flight at once in this worker (default 8)'],
+        ['--lease-ms MS', 'how long a claim on an order lasts (default 120000); it must be longer than a\nstatus call can take with its retries (3 x --timeout-ms + 750)'],
+        ['--timeout-ms MS', 'per attempt of a status call (default 20000; two retries on network failures,\ntimeouts and 5xx)'],
+        ['--base-backoff-ms MS', 'the wait before an order that stayed due is checked again (default 60000);\nit doubles per check'],
+        ['--max-backoff-ms MS', 'the longest such wait (default 3600000)'],
+        ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
+        ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json)'],
+      ],
+      examples: [
+        'paystate reconcile --store postgres://paystate@db/payments --core-api-url https://api.midtrans.com --server-key-file /run/secrets/midtrans-server-key',
+        'paystate reconcile --store sqlite:payments.db --interval-ms 30000    # the sandbox; the key from $MIDTRANS_SERVER_KEY',
+      ],
+      environment: [
+        ...KEY_ENV,
+        STORE_ENV,
+        ['MIDTRANS_CORE_API_URL', '--core-api-url'],
+        ['PAYSTATE_RECONCILE_INTERVAL_MS', '--interval-ms'],
+        ['PAYSTATE_RECONCILE_CONCURRENCY', '--concurrency'],
+        ['PAYSTATE_RECONCILE_LEASE_MS', '--lease-ms'],
+        ['PAYSTATE_RECONCILE_TIMEOUT_MS', '--timeout-ms'],
+        ['PAYSTATE_RECONCILE_BASE_BACKOFF_MS', '--base-backoff-ms'],
+        ['PAYSTATE_RECONCILE_MAX_BACKOFF_MS', '--max-backoff-ms'],
+        ['PAYSTATE_LOG_LEVEL', '--log-level'],
+      ],
+      exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not open the store, 2 usage error',
+    },
+    reconcile,
   ),
   ingest: spec(
     'ingest',

@@ -27,10 +27,11 @@ const OPTIONS: Record<string, readonly string[]> = {
   demo: ['--dir', '--copies', '--seed', '--chaos'],
   verify: ['--store', '--format', '--server-key', '--server-key-file', '--strict'],
   migrate: ['--store'],
+  reconcile: ['--store', '--core-api-url', '--server-key', '--server-key-file', '--interval-ms', '--concurrency', '--lease-ms', '--timeout-ms', '--base-backoff-ms', '--max-backoff-ms', '--log-level', '--log-format'],
 };
 
 describe('paystate --help and --version (in process)', () => {
-  test('the commands are the documented nine', () => {
+  test('the commands are the documented ten', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(Object.keys(OPTIONS).sort());
   });
 

@@ -27,6 +27,11 @@ export interface StartSimulatorOptions extends Omit<SimulationOptions, 'publicUr
   /** How long a notification delivery may take (Midtrans waits 15 s). */
   readonly deliveryTimeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /**
+   * Called with each request's method and path before it is answered; the answer waits for a
+   * promise it returns. Tests count the calls made to the sandbox with it, or slow them down.
+   */
+  readonly onRequest?: (request: { readonly method: string; readonly path: string }) => void | Promise<void>;
 }
 
 export interface RunningSimulator {
@@ -191,6 +196,7 @@ export const startSimulator = async (options: StartSimulatorOptions): Promise<Ru
     void (async () => {
       try {
         const body = await readBody(req, limit);
+        await options.onRequest?.({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]! });
         if (!body.ok) return send(res, bodyTooLarge(limit));
         const r = await route(sim, controls, { serverKey: options.serverKey }, {
           method: req.method ?? 'GET',
