@@ -205,6 +205,12 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
   const check = (orderId: string, why: string, claim: ReconcileClaim, now: Date, at: () => number): Promise<E.Either<StoreError, ReconcileCheck>> =>
     inSpan('paystate.reconcile.check', { [ORDER_ID]: orderId, 'paystate.reconcile.why': why }, () => checkClaimed(orderId, why, claim, now, at), leftTag);
 
+  /** Whether the order is due at `now` as far as this worker has read. */
+  const dueNow = (orderId: string, now: Date): boolean => {
+    const row = projection.row(orderId);
+    return row !== undefined && dueOf(row, now) !== undefined;
+  };
+
   const reconcileOnce = (now: Date): TE.TaskEither<StoreError, ReconcileReport> => () =>
     inSpan('paystate.reconcile', { 'paystate.reconcile.at': now.toISOString() }, async (span) => {
       const r = await round(now);
@@ -233,10 +239,20 @@ export const createReconciler = (options: ReconcilerOptions): Reconciler => {
     const worker = async () => {
       while (failure === undefined && next < ready.length) {
         const q = ready[next++]!;
+        // The queue was read at the round's start; since then this worker may have read another's check of the order.
+        if (!dueNow(q.order_id, now)) {
+          elsewhere += 1;
+          continue;
+        }
+        // Claimed with the position read so far: a check recorded after it (by another worker) makes the claim fail.
         const claim = await claims.claim({ orderId: q.order_id, token: `${workerId}/${++claimsMade}`, nowMs: at(), leaseMs, seenPosition: projection.position() })();
         if (E.isLeft(claim)) failure = claim.left;
         else if (claim.right === undefined) elsewhere += 1;
-        else {
+        else if (!dueNow(q.order_id, now)) {
+          elsewhere += 1;
+          const released = await claims.release({ orderId: q.order_id, token: claim.right.token, attempts: 0, nextAtMs: 0, seenPosition: projection.position(), checkedAtMs: at(), lastError: null, deadlineNoted: claim.right.deadlineNoted })();
+          if (E.isLeft(released)) failure = released.left;
+        } else {
           const r = await check(q.order_id, q.why, claim.right, now, at);
           if (E.isLeft(r)) failure = r.left;
           else results.push(r.right);
