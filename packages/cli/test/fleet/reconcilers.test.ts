@@ -5,11 +5,14 @@
  * attempts nor repeats a check before its backoff; an order a killed worker held is checked again
  * only after the lease.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import pg from 'pg';
+import { getSqliteEventStore } from '@paystate/adapters/sqlite';
 import { createPaystate, type Paystate } from '../../../adapters/src/ingest/index';
 import type { EventStore } from '@paystate/adapters';
-import { dropSchema, freshSchema, openPostgres, postgresSkipReason, postgresUrl } from '../../../adapters/test/store/support/postgres';
+import { dropSchema, freshSchema, openPostgres, postgresSkipReason, postgresUrl, withAdmin } from '../../../adapters/test/store/support/postgres';
 import { observationOf, paymentEvents } from '../../../adapters/test/http/support/http';
 import { paystateArgv, stopProcess } from '../../src/processes';
 import { openPendingOrders, spawnWorker, startCountingSimulator, until, type CountingSimulator, type Worker } from './support';
@@ -21,21 +24,31 @@ jest.setTimeout(90_000);
 
 const storeUrl = (schema: string) => `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
 
-const reconcile = (schema: string, sim: CountingSimulator, extra: readonly string[] = []): Worker =>
-  spawnWorker(
-    paystateArgv(['reconcile', '--store', storeUrl(schema), '--core-api-url', sim.sim.url, '--log-level', 'debug', '--interval-ms', '100', ...extra]),
-    { MIDTRANS_SERVER_KEY: KEY },
-  );
+const reconcileAt = (store: string, sim: CountingSimulator, extra: readonly string[] = []): Worker =>
+  spawnWorker(paystateArgv(['reconcile', '--store', store, '--core-api-url', sim.sim.url, '--log-level', 'debug', '--interval-ms', '100', ...extra]), { MIDTRANS_SERVER_KEY: KEY });
+
+const reconcile = (schema: string, sim: CountingSimulator, extra: readonly string[] = []): Worker => reconcileAt(storeUrl(schema), sim, extra);
+
+const rounds = (w: Worker) => w.lines.filter((l) => l['msg'] === 'reconciliation round').length;
+const checkedBy = (w: Worker) => w.lines.filter((l) => l['msg'] === 'reconciliation round').reduce((s, l) => s + Number(l['checked']), 0);
+
+/** Starts two workers on the store, waits for `n` status calls and five more rounds of each, and stops them. */
+const twoWorkers = async (store: string, sim: CountingSimulator, n: number, workers: Worker[]): Promise<readonly [Worker, Worker]> => {
+  const a = reconcileAt(store, sim, ['--concurrency', '4']);
+  const b = reconcileAt(store, sim, ['--concurrency', '4']);
+  workers.push(a, b);
+  await until(() => sim.calls.length >= n, 45_000, () => `${sim.calls.length} of ${n} status calls; ${a.stderr()}${b.stderr()}`);
+  // Several more rounds of both workers: nothing is due any more, so nothing more is called.
+  const [ra, rb] = [rounds(a), rounds(b)];
+  await until(() => rounds(a) >= ra + 5 && rounds(b) >= rb + 5, 20_000, () => 'five more rounds of each worker');
+  expect(await stopProcess(a)).toEqual({ code: 0, signal: null });
+  expect(await stopProcess(b)).toEqual({ code: 0, signal: null });
+  return [a, b];
+};
 
 const claimRows = async (schema: string): Promise<Map<string, { attempts: number; nextAt: number }>> => {
-  const c = new pg.Client({ connectionString: postgresUrl });
-  await c.connect();
-  try {
-    const r = await c.query<{ order_id: string; attempts: number; next_at_ms: string }>(`SELECT order_id, attempts, next_at_ms FROM "${schema}".reconcile_claims`);
-    return new Map(r.rows.map((x) => [x.order_id, { attempts: x.attempts, nextAt: Number(x.next_at_ms) }]));
-  } finally {
-    await c.end();
-  }
+  const r = await withAdmin((c) => c.query<{ order_id: string; attempts: number; next_at_ms: string }>(`SELECT order_id, attempts, next_at_ms FROM "${schema}".reconcile_claims`));
+  return new Map(r.rows.map((x) => [x.order_id, { attempts: x.attempts, nextAt: Number(x.next_at_ms) }]));
 };
 
 (postgresSkipReason === undefined ? describe : describe.skip)('reconcile workers on one PostgreSQL schema', () => {
@@ -66,30 +79,20 @@ const claimRows = async (schema: string): Promise<Map<string, { attempts: number
     const { schema, sim, store, ids } = await setUp('two', N);
     // The 3DS pages were never completed: in the simulator every order has expired.
     await sim.sim.advanceClock(15 * MINUTE);
-    const a = reconcile(schema, sim, ['--concurrency', '4']);
-    const b = reconcile(schema, sim, ['--concurrency', '4']);
-    workers.push(a, b);
-    await until(() => sim.calls.length >= N, 45_000, () => `${sim.calls.length} of ${N} status calls; ${a.stderr()}${b.stderr()}`);
-    // Several more rounds of both workers: nothing is due any more, so nothing more is called.
-    const rounds = (w: Worker) => w.lines.filter((l) => l['msg'] === 'reconciliation round').length;
-    const [ra, rb] = [rounds(a), rounds(b)];
-    await until(() => rounds(a) >= ra + 5 && rounds(b) >= rb + 5, 20_000, () => 'five more rounds of each worker');
-    expect(await stopProcess(a)).toEqual({ code: 0, signal: null });
-    expect(await stopProcess(b)).toEqual({ code: 0, signal: null });
+    const [a, b] = await twoWorkers(storeUrl(schema), sim, N, workers);
 
     const perOrder = ids.map((id) => sim.callsOf(id).length);
     expect(perOrder).toEqual(ids.map(() => 1));
     expect([...sim.mostAtOnce.values()].every((n) => n === 1)).toBe(true);
     // Each worker's rounds report what it checked: together, every order once.
-    const checked = (w: Worker) => w.lines.filter((l) => l['msg'] === 'reconciliation round').reduce((s, l) => s + Number(l['checked']), 0);
-    expect(checked(a) + checked(b)).toBe(N);
+    expect(checkedBy(a) + checkedBy(b)).toBe(N);
     // One status answer stored per order, and every order is now expired in paystate too.
     const answers = (await paymentEvents(store)).filter((e) => observationOf(e)?.line.kind === 'status_response');
     expect(answers.map((e) => observationOf(e)!.line.payload).map((p) => (p as { order_id: string }).order_id).sort()).toEqual([...ids].sort());
     expect(answers.every((e) => (e.data as { decision: { outcome: string } }).decision.outcome === 'applied')).toBe(true);
     const claims = await claimRows(schema);
     expect(ids.map((id) => claims.get(id)?.attempts)).toEqual(ids.map(() => 0));
-    console.log(`two reconcile workers, ${N} due orders: ${sim.calls.length} status calls; worker A checked ${checked(a)}, worker B ${checked(b)}`);
+    console.log(`two reconcile workers, ${N} due orders: ${sim.calls.length} status calls; worker A checked ${checkedBy(a)}, worker B ${checkedBy(b)}`);
   });
 
   test('a worker killed -9 between rounds and restarted neither forgets the attempts nor checks again before the backoff; one killed mid-check holds its order only for the lease', async () => {
@@ -146,5 +149,41 @@ const claimRows = async (schema: string): Promise<Map<string, { attempts: number
     console.log(
       `kill -9 and restart: calls per order ${ids.map((id) => sim.callsOf(id).length).join(',')}; held order re-checked ${heldCalls[2]!.startedAt - heldCalls[1]!.startedAt} ms after the killed worker's call (lease ${LEASE} ms)`,
     );
+  });
+});
+
+describe('reconcile workers on one SQLite file', () => {
+  let dir: string;
+  const workers: Worker[] = [];
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'paystate-fleet-reconcile-'));
+  });
+  afterAll(async () => {
+    for (const w of workers.splice(0)) await stopProcess(w, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('two worker processes on one file: the claims hold there too, one status call per due order', async () => {
+    const N = 40;
+    const file = join(dir, 'reconcile.db');
+    const opened = getSqliteEventStore({ filename: file });
+    if (E.isLeft(opened)) throw new Error(opened.left._tag);
+    const sim = await startCountingSimulator(KEY, new Date(Date.now() - 60 * MINUTE).toISOString());
+    try {
+      const ids = await openPendingOrders(createPaystate({ store: opened.right, serverKey: KEY }), sim.sim, KEY, 'lite', N);
+      await sim.sim.advanceClock(15 * MINUTE);
+      // Answered a little late, so the second worker starts while the first is still at work.
+      sim.delayMs = 150;
+      const [a, b] = await twoWorkers(`sqlite:${file}`, sim, N, workers);
+      expect(ids.map((id) => sim.callsOf(id).length)).toEqual(ids.map(() => 1));
+      expect([...sim.mostAtOnce.values()].every((n) => n === 1)).toBe(true);
+      expect(checkedBy(a) + checkedBy(b)).toBe(N);
+      const answers = (await paymentEvents(opened.right)).filter((e) => observationOf(e)?.line.kind === 'status_response');
+      expect(answers).toHaveLength(N);
+      console.log(`two reconcile workers on one SQLite file, ${N} due orders: ${sim.calls.length} status calls; worker A checked ${checkedBy(a)}, worker B ${checkedBy(b)}`);
+    } finally {
+      await opened.right.close();
+      await sim.sim.close();
+    }
   });
 });

@@ -66,7 +66,7 @@ export interface CountingSimulator {
   /** Extra time the simulator takes before answering a status call (changeable). */
   delayMs: number;
   /** Called as each status call arrives. */
-  onStatus?: (call: StatusCall) => void;
+  onStatus?: ((call: StatusCall) => void) | undefined;
   callsOf(orderId: string): StatusCall[];
 }
 
