@@ -157,6 +157,8 @@ export const inMemoryReconcileClaims = (): ReconcileClaims => {
       }),
     waiting: (nowMs) =>
       run(() => {
+        const now = checkInteger(nowMs, 'nowMs', 0);
+        if (E.isLeft(now)) return now;
         const out: ReconcileRecord[] = [];
         for (const [orderId, r] of records)
           if (r.nextAtMs > nowMs || r.leaseUntilMs > nowMs)

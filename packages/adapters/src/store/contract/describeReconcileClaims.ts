@@ -82,6 +82,7 @@ export const describeReconcileClaims = ({ store, instances }: ContractContext): 
       expect(await left(c.claim({ orderId: '', token: 't', nowMs: T, leaseMs: LEASE, seenPosition: 0 }))).toEqual({ _tag: 'InvalidArgument', reason: 'orderId must not be empty' });
       expect(await left(c.claim({ orderId: 'o', token: 't', nowMs: T, leaseMs: 0, seenPosition: 0 }))).toMatchObject({ _tag: 'InvalidArgument', reason: expect.stringContaining('leaseMs') });
       expect(await left(c.release(release('o', 't', { nextAtMs: 1.5 })))).toMatchObject({ _tag: 'InvalidArgument', reason: expect.stringContaining('nextAtMs') });
+      expect(await left(c.waiting(-1))).toMatchObject({ _tag: 'InvalidArgument', reason: expect.stringContaining('nowMs') });
     });
   });
 };

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ReconcileClaims, ReconcileRecord } from '../reconcileClaims';
 import { validateClaimRequest, validateRelease } from '../reconcileClaims';
+import { checkInteger } from '../shared/argumentChecks';
 import { prepared } from './postgresConnection';
 import type { PostgresContext } from './postgresContext';
 
@@ -55,6 +56,8 @@ export const postgresReconcileClaims = ({ pool, s, task }: PostgresContext): Rec
     }),
   waiting: (nowMs) =>
     task(async () => {
+      const now = checkInteger(nowMs, 'nowMs', 0);
+      if (E.isLeft(now)) return now;
       const rows = await pool.query<Row>(
         prepared(
           `SELECT order_id, attempts, next_at_ms, lease_token, lease_until_ms, seen_position, checked_at_ms, last_error

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '../eventStore';
 import { storeUnavailable } from '../eventStore';
+import { checkInteger } from '../shared/argumentChecks';
 import type { ReconcileClaims, ReconcileRecord } from '../reconcileClaims';
 import { validateClaimRequest, validateRelease } from '../reconcileClaims';
 import type { SqliteContext } from './sqliteContext';
@@ -72,8 +73,10 @@ export const sqliteReconcileClaims = ({ db, isClosed, run, writerThread }: Sqlit
       return E.isLeft(changed) ? changed : E.right(changed.right === 1);
     },
     waiting: (nowMs) =>
-      run(() =>
-        E.right(
+      run(() => {
+        const now = checkInteger(nowMs, 'nowMs', 0);
+        if (E.isLeft(now)) return now;
+        return E.right(
           waiting.all(nowMs, nowMs).map(
             (r): ReconcileRecord => ({
               orderId: r.order_id,
@@ -86,7 +89,7 @@ export const sqliteReconcileClaims = ({ db, isClosed, run, writerThread }: Sqlit
               lastError: r.last_error,
             }),
           ),
-        ),
-      ),
+        );
+      }),
   };
 };
