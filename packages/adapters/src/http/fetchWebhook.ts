@@ -55,7 +55,7 @@ const toResponse = (a: HttpAnswer): Response =>
  * known yet, 413, 503 when the store is down.
  */
 export const fetchWebhook = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions = {}): FetchHandler => {
-  const receiver = createNotificationReceiver(fpApi(paystate));
+  const receiver = createNotificationReceiver(fpApi(paystate), options);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request) => {
     const startedAt = performance.now();
