@@ -65,9 +65,11 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
   // Only the webhook is timed: the health check, the read API and scrapes would blur its latency histogram.
   const report = answerAndReport(options, { ...observers, metrics: noMetrics });
   const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => report(req, res, a, startedAt, requestIdOf(req));
-  // The read API's requests are logged like the webhook's (not timed as webhook calls).
+  // The read API's requests are logged like the webhook's.
+  // Counted and timed as read requests, apart from the webhook's.
   const read = createReadHandler(fp.store, {
     ...options,
+    metrics: observers.metrics,
     ...(options.readToken !== undefined ? { token: options.readToken } : {}),
     onRequest: (entry) => {
       options.onRequest?.(entry);
