@@ -11,6 +11,7 @@ import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { noMetrics } from '../observe/index';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
+import { capConnections } from './connectionCap';
 import { probeStore } from './storeHealth';
 import { createReadHandler, isReadPath } from './readApi';
 import { answerAndReport, createWebhookHandler, logRequest, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
@@ -44,7 +45,12 @@ export interface ServerOptions extends WebhookOptions {
   readonly idleTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept for the next request, in ms (default 5000). */
   readonly keepAliveTimeoutMs?: number;
-  /** The most connections held at once (default 1000); more are closed as they arrive. */
+  /**
+   * The most connections held at once (default 1000). Past it the connection that has waited
+   * longest without a request in progress (a slow client still sending its headers, an idle
+   * keep-alive one) is closed to make room; when every held connection has a request in progress,
+   * the new one is closed.
+   */
   readonly maxConnections?: number;
 }
 
@@ -116,7 +122,7 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
   );
   // Bound slow clients and floods: a notification is small and arrives at once.
   server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
-  server.maxConnections = limits.maxConnections;
+  capConnections(server, limits.maxConnections);
   return server;
 };
 
