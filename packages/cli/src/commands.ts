@@ -125,7 +125,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
         ['--no-metrics', 'no GET /metrics, and nothing measured'],
-        ['--max-connections N', 'the most connections held at once; more are closed as they arrive\n(default: $PAYSTATE_MAX_CONNECTIONS, else 1000)'],
+        ['--max-connections N', 'the most connections held at once; past it the one waiting longest\nwithout a request in progress is closed for the new one\n(default: $PAYSTATE_MAX_CONNECTIONS, else 1000)'],
         ['--headers-timeout-ms MS', 'drops a client that has not sent its headers within MS\n(default: $PAYSTATE_HEADERS_TIMEOUT_MS, else 5000)'],
         ['--request-timeout-ms MS', 'drops a client that has not sent its whole request within MS\n(default: $PAYSTATE_REQUEST_TIMEOUT_MS, else 10000; idle connections close after\n15 s, idle keep-alive ones after 5 s); see docs/security.md for a reverse proxy'],
         ['--deadline-ms MS', 'answers 503 (deadline_exceeded) when a notification is not recorded\nwithin MS of its body arriving, and writes nothing more for it\n(default: $PAYSTATE_DEADLINE_MS, else 5000)'],
