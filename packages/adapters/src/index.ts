@@ -133,6 +133,7 @@ export {
   httpAnswer,
   requestIdOf,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_DEADLINE_MS,
   createReadApi,
 } from './http/index';
 export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent, ServerOptions, ReadAnswer, ReadApiOptions, ReadRequest } from './http/index';

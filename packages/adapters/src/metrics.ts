@@ -16,6 +16,8 @@ export const METRIC_NAMES = {
   observations: 'paystate_observations_total',
   rejections: 'paystate_rejections_total',
   webhookDuration: 'paystate_webhook_request_duration_seconds',
+  readRequests: 'paystate_read_requests_total',
+  readDuration: 'paystate_read_request_duration_seconds',
   storeAppendDuration: 'paystate_store_append_duration_seconds',
   subscriptionLag: 'paystate_subscription_lag_seconds',
   subscriptionPosition: 'paystate_subscription_position',
@@ -43,6 +45,8 @@ export const createPaystateMetrics = (registry: Registry = new Registry()): Pays
   const observations = new Counter({ name: METRIC_NAMES.observations, help: 'Observations decided, by kind and outcome.', labelNames: ['kind', 'outcome'], registers });
   const rejections = new Counter({ name: METRIC_NAMES.rejections, help: 'Rejected observations, by reason code.', labelNames: ['code'], registers });
   const webhook = new Histogram({ name: METRIC_NAMES.webhookDuration, help: 'Webhook requests, by HTTP status: time from the request to the answer.', labelNames: ['status'], buckets: LATENCY_BUCKETS, registers });
+  const reads = new Counter({ name: METRIC_NAMES.readRequests, help: "Read API requests, by HTTP status and the answer's code.", labelNames: ['status', 'code'], registers });
+  const readDuration = new Histogram({ name: METRIC_NAMES.readDuration, help: 'Read API requests, by HTTP status: time from the request to the answer.', labelNames: ['status'], buckets: LATENCY_BUCKETS, registers });
   const append = new Histogram({ name: METRIC_NAMES.storeAppendDuration, help: 'Appends to the event store (commit included), by result.', labelNames: ['result'], buckets: LATENCY_BUCKETS, registers });
   const lag = new Gauge({ name: METRIC_NAMES.subscriptionLag, help: 'Age of the event a subscriber handled last (0 once caught up), per subscriber.', labelNames: ['subscriber'], registers });
   const position = new Gauge({ name: METRIC_NAMES.subscriptionPosition, help: 'The global position a subscriber has handled, per subscriber.', labelNames: ['subscriber'], registers });
@@ -57,6 +61,10 @@ export const createPaystateMetrics = (registry: Registry = new Registry()): Pays
       if (outcome === 'rejected') rejections.inc({ code });
     },
     webhookRequest: (status, seconds) => webhook.observe({ status: String(status) }, seconds),
+    readRequest: (status, code, seconds) => {
+      reads.inc({ status: String(status), code });
+      readDuration.observe({ status: String(status) }, seconds);
+    },
     storeAppend: (seconds, ok) => append.observe({ result: ok ? 'ok' : 'error' }, seconds),
     subscriptionLag: (subscriber, seconds, at) => {
       lag.set({ subscriber }, seconds);

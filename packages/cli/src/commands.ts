@@ -103,7 +103,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS]',
+    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS] [--deadline-ms MS]',
     'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /metrics, GET /orders',
     {
       about:
@@ -126,9 +126,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
         ['--no-metrics', 'no GET /metrics, and nothing measured'],
-        ['--max-connections N', 'the most connections held at once; more are closed as they arrive\n(default: $PAYSTATE_MAX_CONNECTIONS, else 1000)'],
+        ['--max-connections N', 'the most connections held at once; past it the one waiting longest\nwithout a request in progress is closed for the new one\n(default: $PAYSTATE_MAX_CONNECTIONS, else 1000)'],
         ['--headers-timeout-ms MS', 'drops a client that has not sent its headers within MS\n(default: $PAYSTATE_HEADERS_TIMEOUT_MS, else 5000)'],
         ['--request-timeout-ms MS', 'drops a client that has not sent its whole request within MS\n(default: $PAYSTATE_REQUEST_TIMEOUT_MS, else 10000; idle connections close after\n15 s, idle keep-alive ones after 5 s); see docs/security.md for a reverse proxy'],
+        ['--deadline-ms MS', 'answers 503 (deadline_exceeded) when a notification is not recorded\nwithin MS of its body arriving, and writes nothing more for it\n(default: $PAYSTATE_DEADLINE_MS, else 5000)'],
         ...REJECTION_LOG_HELP,
       ],
       examples: [
@@ -136,7 +137,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ...REJECTION_LOG_ENV],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ['PAYSTATE_DEADLINE_MS', '--deadline-ms'], ...REJECTION_LOG_ENV],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,

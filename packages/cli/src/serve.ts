@@ -50,6 +50,7 @@ const LIMIT_FLAGS = [
   ['max-connections', 'PAYSTATE_MAX_CONNECTIONS', 'maxConnections'],
   ['headers-timeout-ms', 'PAYSTATE_HEADERS_TIMEOUT_MS', 'headersTimeoutMs'],
   ['request-timeout-ms', 'PAYSTATE_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
+  ['deadline-ms', 'PAYSTATE_DEADLINE_MS', 'deadlineMs'],
 ] as const;
 type Limits = Partial<Record<(typeof LIMIT_FLAGS)[number][2], number>>;
 
@@ -117,6 +118,7 @@ export const serveWith =
       'max-connections': { type: 'string' },
       'headers-timeout-ms': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
+      'deadline-ms': { type: 'string' },
       'rejection-log-max-mb': { type: 'string' },
       'rejection-log-max-days': { type: 'string' },
     });

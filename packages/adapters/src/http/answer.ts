@@ -17,6 +17,8 @@ export type WebhookEvent =
   | { readonly _tag: 'TooLarge'; readonly limit: number }
   | { readonly _tag: 'MethodNotAllowed'; readonly method: string }
   | { readonly _tag: 'NotFound'; readonly path: string }
+  /** The notification was not recorded within the webhook's deadline (`ms`). */
+  | { readonly _tag: 'DeadlinePassed'; readonly ms: number }
   /** A defect, not an input: the ingestion service threw instead of answering. */
   | { readonly _tag: 'Internal'; readonly cause: string };
 
@@ -92,6 +94,18 @@ export const httpAnswer = (e: WebhookEvent): HttpAnswer => {
       return {
         ...answer(503, { error: 'store_unavailable', reason: 'the event store is unavailable; nothing was recorded, retry later' }, { code: e.error._tag }, { 'retry-after': '5' }),
         cause: formatStoreError(e.error),
+      };
+    case 'DeadlinePassed':
+      // Not acknowledged: a write already under way when the deadline passed may still complete,
+      // and the redelivery then finds it and is answered as a duplicate.
+      return {
+        ...answer(
+          503,
+          { error: 'deadline_exceeded', reason: `the notification was not recorded within ${e.ms} ms; retry later` },
+          { code: 'deadline_exceeded' },
+          { 'retry-after': '5' },
+        ),
+        cause: `no outcome within the ${e.ms} ms deadline`,
       };
     case 'TooLarge':
       return answer(413, { error: 'payload_too_large', reason: `the body exceeds ${e.limit} bytes` }, { code: 'payload_too_large' });

@@ -1,12 +1,12 @@
 /**
  * The notification webhook for the Fetch API (`Request` → `Response`: Hono, Next.js route
- * handlers, Bun, Deno, Cloudflare-style runtimes): the same raw-body limit, the same status table
- * and the same log hook as the `node:http` handler.
+ * handlers, Bun, Deno, Cloudflare-style runtimes): the same raw-body limit, deadline, status
+ * table, log hook, logger and metrics as the `node:http` handler.
  */
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer } from './answer';
 import { DEFAULT_MAX_BODY_BYTES } from './rawBody';
-import { createNotificationReceiver, saneRequestId, type WebhookOptions } from './webhook';
+import { createNotificationReceiver, logRequest, observersOf, saneRequestId, type RequestLogEntry, type WebhookOptions } from './webhook';
 
 /** A Fetch API handler: `app.post('/notifications', (c) => handle(c.req.raw))` in Hono, `export const POST = handle` in Next.js. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -55,13 +55,16 @@ const toResponse = (a: HttpAnswer): Response =>
  * known yet, 413, 503 when the store is down.
  */
 export const fetchWebhook = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions = {}): FetchHandler => {
-  const receiver = createNotificationReceiver(fpApi(paystate));
+  const receiver = createNotificationReceiver(fpApi(paystate), options);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // The same logger and metrics as the node:http handler: its options', else the paystate API's.
+  const observers = observersOf(paystate, options);
   return async (request) => {
     const startedAt = performance.now();
     const requestId = saneRequestId(request.headers.get('x-request-id'));
     const finish = (a: HttpAnswer): Response => {
-      options.onRequest?.({
+      const ms = performance.now() - startedAt;
+      const entry: RequestLogEntry = {
         request_id: requestId,
         method: request.method,
         path: new URL(request.url, 'http://localhost').pathname,
@@ -69,8 +72,11 @@ export const fetchWebhook = (paystate: PaystateApi<'ingestNotification'>, option
         outcome: a.outcome,
         code: a.code,
         order_id: a.orderId,
-        ms: Math.round((performance.now() - startedAt) * 100) / 100,
-      });
+        ms: Math.round(ms * 100) / 100,
+      };
+      options.onRequest?.(entry);
+      observers.metrics.webhookRequest(a.status, ms / 1000);
+      logRequest(observers.logger, entry, a.cause);
       const response = toResponse(a);
       response.headers.set('x-request-id', requestId);
       return response;

@@ -4,6 +4,7 @@
  */
 export { httpAnswer, rejectedField } from './answer';
 export type { HttpAnswer, WebhookEvent } from './answer';
+export { DEFAULT_DEADLINE_MS, withinDeadline } from './deadline';
 export { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 export type { BodyError } from './rawBody';
 export { answerAndReport, createNotificationReceiver, createWebhookHandler, logEntry, logRequest, observersOf, pathOf, requestIdOf, writeAnswer } from './webhook';

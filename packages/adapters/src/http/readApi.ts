@@ -13,6 +13,7 @@ import { ATTENTIONS, createAttentionLists, MAX_PAGE_SIZE, type Attention } from 
 import { lookUpOrder } from '../read/lookUpOrder';
 import { maskCardNumbersIn } from '../read/maskCardNumbers';
 import { orderDocument } from '../read/orderDocument';
+import type { PaystateMetrics } from '../observe/index';
 import { requestIdOf, type RequestLogEntry } from './webhook';
 
 // -------------------------------------------------------------------------------------------------
@@ -24,6 +25,8 @@ export interface ReadApiOptions {
   readonly token?: string;
   /** Decides which deadlines have passed (default: the system clock). */
   readonly clock?: () => Date;
+  /** Counts and times each answered request (`readRequest`); none by default. */
+  readonly metrics?: PaystateMetrics;
 }
 
 /** A read request, whatever server received it. */
@@ -118,7 +121,7 @@ export const createReadApi = (store: EventStore, options: ReadApiOptions = {}): 
     return answer(200, 'orders', page.right);
   };
 
-  return async (request) => {
+  const answerTo = async (request: ReadRequest): Promise<ReadAnswer> => {
     const [path = '/', search = ''] = request.url.split('?', 2) as [string?, string?];
     if (token === undefined) return error(404, 'not_found', 'no such path: the read API is off (no read token is configured)');
     const presented = BEARER.exec(request.authorization ?? '')?.[1];
@@ -132,6 +135,15 @@ export const createReadApi = (store: EventStore, options: ReadApiOptions = {}): 
     const segment = path.slice('/orders/'.length);
     if (segment.includes('/')) return error(404, 'not_found', 'no such path: GET /orders/{order_id} or /orders?attention=...');
     return order(segment);
+  };
+
+  const metrics = options.metrics;
+  if (metrics?.readRequest === undefined) return answerTo;
+  return async (request) => {
+    const startedAt = performance.now();
+    const a = await answerTo(request).catch((): ReadAnswer => error(500, 'internal_error', 'the read failed unexpectedly'));
+    metrics.readRequest?.(a.status, a.code, (performance.now() - startedAt) / 1000);
+    return a;
   };
 };
 

@@ -11,6 +11,7 @@ import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { noMetrics } from '../observe/index';
 import type { EventStore } from '../store/index';
 import { httpAnswer, type HttpAnswer } from './answer';
+import { capConnections } from './connectionCap';
 import { probeStore } from './storeHealth';
 import { createReadHandler, isReadPath } from './readApi';
 import { answerAndReport, createWebhookHandler, logRequest, observersOf, pathOf, requestIdOf, type WebhookOptions } from './webhook';
@@ -44,7 +45,12 @@ export interface ServerOptions extends WebhookOptions {
   readonly idleTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept for the next request, in ms (default 5000). */
   readonly keepAliveTimeoutMs?: number;
-  /** The most connections held at once (default 1000); more are closed as they arrive. */
+  /**
+   * The most connections held at once (default 1000). Past it the connection that has waited
+   * longest without a request in progress (a slow client still sending its headers, an idle
+   * keep-alive one) is closed to make room; when every held connection has a request in progress,
+   * the new one is closed.
+   */
   readonly maxConnections?: number;
 }
 
@@ -65,9 +71,11 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
   // Only the webhook is timed: the health check, the read API and scrapes would blur its latency histogram.
   const report = answerAndReport(options, { ...observers, metrics: noMetrics });
   const answer = (req: IncomingMessage, res: ServerResponse, a: HttpAnswer, startedAt: bigint) => report(req, res, a, startedAt, requestIdOf(req));
-  // The read API's requests are logged like the webhook's (not timed as webhook calls).
+  // The read API's requests are logged like the webhook's.
+  // Counted and timed as read requests, apart from the webhook's.
   const read = createReadHandler(fp.store, {
     ...options,
+    metrics: observers.metrics,
     ...(options.readToken !== undefined ? { token: options.readToken } : {}),
     onRequest: (entry) => {
       options.onRequest?.(entry);
@@ -114,7 +122,7 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
   );
   // Bound slow clients and floods: a notification is small and arrives at once.
   server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
-  server.maxConnections = limits.maxConnections;
+  capConnections(server, limits.maxConnections);
   return server;
 };
 

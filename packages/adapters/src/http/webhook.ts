@@ -10,6 +10,7 @@ import type { Paystate } from '../ingest/index';
 import { loggerOf, noMetrics, secondsSince, type Logger, type PaystateMetrics } from '../observe/index';
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer, type WebhookEvent } from './answer';
+import { deadlineMsOf, withinDeadline } from './deadline';
 import { DEFAULT_MAX_BODY_BYTES, discardRest, readRawBody } from './rawBody';
 
 // -------------------------------------------------------------------------------------------------
@@ -41,6 +42,12 @@ export interface WebhookOptions {
   readonly logger?: Logger;
   /** Times each request by status; by default the metrics given to `createPaystate`, else none. */
   readonly metrics?: PaystateMetrics;
+  /**
+   * The budget of one notification once its body is read, in ms (default 5000): decoding,
+   * verifying, every store call and any wait behind the same order's other notifications. Past it
+   * the answer is 503 `deadline_exceeded` and nothing more is written for that body.
+   */
+  readonly deadlineMs?: number;
 }
 
 /** A `node:http` request handler; `preread` is the raw body when a framework already read it. */
@@ -60,18 +67,20 @@ export interface NotificationReceiver {
  * in this process (concurrent deliveries of one order never race each other into version
  * conflicts) while different orders proceed together and share commits.
  */
-export const createNotificationReceiver = (paystate: PaystateApi<'ingestNotification'>): NotificationReceiver => {
+export const createNotificationReceiver = (paystate: PaystateApi<'ingestNotification'>, options: Pick<WebhookOptions, 'deadlineMs'> = {}): NotificationReceiver => {
   const fp = fpApi(paystate);
-  const ingest = async (rawBody: string): Promise<WebhookEvent> => {
+  const deadlineMs = deadlineMsOf(options.deadlineMs);
+  const ingest = async (rawBody: string, signal: AbortSignal): Promise<WebhookEvent> => {
     // The answer needs the outcome only, not the business answers (so no rejection-log read).
-    const result = await fp.ingestNotification(rawBody, { answers: false })();
+    const result = await fp.ingestNotification(rawBody, { answers: false, signal })();
     return E.isRight(result) ? { _tag: 'Ingested', result: result.right } : { _tag: 'StoreFailed', error: result.left };
   };
   return {
-    receive: async (rawBody) => {
-      const event = await ingest(rawBody).catch((e: unknown): WebhookEvent => ({ _tag: 'Internal', cause: e instanceof Error ? e.message : String(e) }));
-      return httpAnswer(event);
-    },
+    receive: (rawBody) =>
+      withinDeadline(deadlineMs, async (signal) => {
+        const event = await ingest(rawBody, signal).catch((e: unknown): WebhookEvent => ({ _tag: 'Internal', cause: e instanceof Error ? e.message : String(e) }));
+        return httpAnswer(event);
+      }),
   };
 };
 
@@ -141,7 +150,7 @@ export const answerAndReport =
  * answer, one log entry.
  */
 export const createWebhookHandler = (paystate: PaystateApi<'ingestNotification'>, options: WebhookOptions = {}): NodeHandler => {
-  const receiver = createNotificationReceiver(paystate);
+  const receiver = createNotificationReceiver(paystate, options);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const observers = observersOf(paystate, options);
   const report = answerAndReport(options, observers);

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { answersFor, decide, evolve, transactionIdOf, type Decision, type Observation, type OrderState, type Outcome, type PaymentAnswers } from '@paystate/engine';
 import { toObservation } from '../midtrans/index';
-import { storeFailed, type EventStore, type StoredEvent, type StoreError } from '../store/index';
+import { storeFailed, storeUnavailable, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { inSpan, leftTag, noMetrics, ORDER_ID, secondsSince, type PaystateMetrics } from '../observe/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
 import { unauthenticatedRejection } from './unauthenticatedRejection';
@@ -43,7 +43,16 @@ export interface IngestOptions {
    * outcome only uses this. Default true.
    */
   readonly answers?: boolean;
+  /**
+   * Once aborted (a webhook's deadline passed), nothing more is written for this observation:
+   * each write checks it first and the ingest ends as StoreUnavailable. A write already under way
+   * completes or fails whole.
+   */
+  readonly signal?: AbortSignal;
 }
+
+/** The cause an ingest ends with when its signal was aborted before a write. */
+export const DEADLINE_PASSED = 'the deadline passed before the observation was recorded';
 
 export interface Ingestor {
   /** Records one observation and answers with its outcome, after it is durable. */
@@ -248,6 +257,10 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     ...recorded,
   });
 
+  /** Whether the arrival's deadline has passed: then nothing more is written for it. */
+  const expired = (a: Arrival): boolean => a.opts.signal?.aborted === true;
+  const passed = E.left(storeUnavailable(DEADLINE_PASSED));
+
   /** Records a rejection; the result's state is the order as just read (with the rejection log's flags unless asked not to). */
   const reject = async (a: Arrival, d: Decision, orderId: string | undefined, read: CacheEntry): Promise<Result<IngestResult>> => {
     // Only a rejection that flags its order is filed under it, its raw body intact: input nobody
@@ -256,6 +269,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     const flags = d.flags.includes('rejected_input');
     const kind = a.line.kind ?? 'unknown';
     const body = a.rawBody ?? JSON.stringify(a.line.payload ?? null);
+    if (expired(a)) return passed;
     const recorded = await store.recordRejection(
       flags
         ? { receivedAt: a.receivedAt, kind, orderId: orderId ?? null, reason: d.reason, rawBody: body }
@@ -267,6 +281,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
   };
 
   const attempt = async (a: Arrival, tries: number, useCache: boolean): Promise<Result<IngestResult>> => {
+    if (expired(a)) return passed;
     const { orderId } = a;
     let loaded = EMPTY;
     let fresh = true;
@@ -294,11 +309,13 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     const streamId = streamIdOf(target);
     // A new attempt's transaction_id becomes a way to find the order (idempotent, first writer wins).
     const tid = decision.effect?.attempt?.transactionId;
+    if (expired(a)) return passed;
     if (tid !== undefined && loaded.state?.attempts.some((x) => x.transactionId === tid) !== true) {
       const aliased = await store.putAlias(tid, streamId)();
       if (E.isLeft(aliased)) return aliased;
     }
     const data = storedObservation(a.line, a.receivedAt, routed, decision);
+    if (expired(a)) return passed;
     const appended = await commits.append({
       streamId,
       events: [decision.outcome === 'applied' ? { type: OBSERVATION_EVENT, data, idempotencyKey: fingerprintOf(a.line, a.rawBody) } : { type: OBSERVATION_EVENT, data }],

@@ -22,7 +22,11 @@ export interface Paystate {
   /** Records the charge request you sent and, when you have it, Midtrans' answer. */
   recordCharge(request: unknown, response?: unknown): TE.TaskEither<IngestError, IngestResult>;
   /** Records a notification body exactly as received (verifies its signature first). */
-  ingestNotification(rawBody: string, options?: { readonly receivedAt?: string; readonly answers?: boolean }): TE.TaskEither<IngestError, IngestResult>;
+  /** `signal`: once aborted (a deadline passed), nothing more is written for this body (see IngestOptions). */
+  ingestNotification(
+    rawBody: string,
+    options?: { readonly receivedAt?: string; readonly answers?: boolean; readonly signal?: AbortSignal },
+  ): TE.TaskEither<IngestError, IngestResult>;
   /** Records any observation in the replay format. */
   ingest(line: RawObservation, options?: { readonly receivedAt?: string; readonly rawBody?: string }): TE.TaskEither<IngestError, IngestResult>;
   /** The payment's state and business answers, by order_id or transaction_id. */
@@ -83,6 +87,7 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
         rawBody,
         ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}),
         ...(opts.answers !== undefined ? { answers: opts.answers } : {}),
+        ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
         ...(E.isLeft(parsed) ? { observation: notJson(rawBody, parsed.left) } : {}),
       });
     },

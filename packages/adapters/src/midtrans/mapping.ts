@@ -10,7 +10,7 @@ import { describeFound, invalidJson } from './decodeError';
 import { contextOf, invalid } from './invalid';
 import { fieldAt, isRecord, rendered } from './mapped';
 import { byKind } from './observationByKind';
-import { unstorableReason } from './unstorable';
+import { storableByText, unstorableReason } from './unstorable';
 
 // Bound once: run through tsx (CommonJS), every `E.x(...)` is an accessor call on a module object,
 // and this module runs for every observation.
@@ -39,7 +39,8 @@ const serverKeyOf = (options: unknown): string => {
 
 const decodeReplayLine = decodeWith(ReplayLine);
 
-const readLine = (line: unknown, options: MappingOptions): Observation => {
+/** `storable`: the line's text already showed it holds nothing unstorable ({@link storableByText}). */
+const readLine = (line: unknown, options: MappingOptions, storable: boolean): Observation => {
   if (!isRecord(line)) {
     return invalid(
       { received: 'unknown' },
@@ -48,7 +49,7 @@ const readLine = (line: unknown, options: MappingOptions): Observation => {
   }
   // Checked before anything is read from the line: what names an order in it could be the very
   // string no store keeps, so such a line becomes an `invalid` naming nothing.
-  const unstorable = unstorableReason(line);
+  const unstorable = storable ? undefined : unstorableReason(line);
   if (unstorable !== undefined) return invalid({ received: contextOf(line).received }, unstorable);
   const envelope = decodeReplayLine(line);
   const mapped = isLeft(envelope) ? left(rendered(envelope.left)) : byKind(envelope.right, serverKeyOf(options));
@@ -56,14 +57,16 @@ const readLine = (line: unknown, options: MappingOptions): Observation => {
   return isRight(mapped) ? mapped.right : invalid(contextOf(line), mapped.left);
 };
 
-/** Maps one parsed replay line to an observation; never throws, and anything untrustworthy becomes `invalid`. */
-export const toObservation = (line: unknown, options: MappingOptions): Observation => {
+const mapLine = (line: unknown, options: MappingOptions, storable: boolean): Observation => {
   try {
-    return readLine(line, options);
+    return readLine(line, options, storable);
   } catch (cause) {
     return invalid({ received: 'unknown' }, `${UNREADABLE_LINE} (${errorText(cause)})`);
   }
 };
+
+/** Maps one parsed replay line to an observation; never throws, and anything untrustworthy becomes `invalid`. */
+export const toObservation = (line: unknown, options: MappingOptions): Observation => mapLine(line, options, false);
 
 /** Parses one NDJSON line and maps it; text that is not JSON becomes `invalid` (`body: not valid JSON ...`). */
 export const parseReplayLine = (text: string, options: MappingOptions): Observation => {
@@ -76,5 +79,6 @@ export const parseReplayLine = (text: string, options: MappingOptions): Observat
   } catch (cause) {
     return invalid({ received: 'unknown' }, invalidJson(cause, text).message);
   }
-  return toObservation(line, options);
+  // The text settles most lines as storable; only the rest get the walk over the parsed value.
+  return mapLine(line, options, storableByText(text));
 };

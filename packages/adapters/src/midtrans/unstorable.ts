@@ -27,6 +27,38 @@ const stringProblem = (s: string): string | undefined => {
   return s.includes('\u0000') ? 'a string containing NUL (\\u0000)' : 'a string containing a lone UTF-16 surrogate';
 };
 
+/**
+ * An escape in JSON text that could become an unstorable string: NUL, or any surrogate (paired
+ * ones included: the walk tells them apart). `\\u0000` (an escaped backslash, then `u0000`) also
+ * matches; that only sends the text to the exact walk.
+ */
+const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89abcdefABCDEF])/;
+
+// Node 20 has String.prototype.isWellFormed (ES2024); the types here stop at ES2022.
+type MaybeWellFormed = { isWellFormed?: () => boolean };
+/** Whether a string has no lone surrogate (natively, at once for a one-byte string) and, without isWellFormed, no NUL. */
+const wellFormed = (s: string): boolean => {
+  const native = (s as MaybeWellFormed).isWellFormed;
+  return native !== undefined ? native.call(s) : !UNSTORABLE_CHAR.test(s);
+};
+
+/**
+ * Whether JSON text is storable whatever it parses to, decided from the text alone. True when it
+ * has no escape {@link SUSPECT_ESCAPE} matches, no raw NUL, no raw lone surrogate (a raw pair stays
+ * a pair once parsed), and at most `maxDepth` opening brackets (`{` and `[` together, counted
+ * inside strings too: the nesting can be no deeper than that). False means only "not settled
+ * here": the parsed value then gets the exact walk of {@link unstorableReason}. Ordinary bodies
+ * (a few brackets, no such escapes) are settled by native string searches, without a walk.
+ */
+export const storableByText = (text: string, maxDepth: number = MAX_JSON_DEPTH): boolean => {
+  if (text.includes('\\u') && SUSPECT_ESCAPE.test(text)) return false;
+  if (text.includes('\u0000') || !wellFormed(text)) return false;
+  let opens = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++opens > maxDepth) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++opens > maxDepth) return false;
+  return true;
+};
+
 const MAX_SEGMENT = 40;
 
 /** A path segment shown safely: escaped the way JSON escapes, clipped. */

@@ -7,8 +7,14 @@
 export interface PaystateMetrics {
   /** One observation decided (any source): its kind, outcome and, for a rejection, its reason code. */
   observation(kind: string, outcome: string, code: string): void;
-  /** One webhook request answered, with its HTTP status and duration. */
+  /** One webhook request answered (node:http, Express, Fastify or Fetch), with its HTTP status and duration. */
   webhookRequest(status: number, seconds: number): void;
+  /**
+   * One read API request answered: its HTTP status, its answer's code (`order`, `orders`,
+   * `unknown_order`, `invalid_token`, `store_unavailable`, ...) and its duration. Optional, so
+   * hooks written before the read API was timed still fit.
+   */
+  readRequest?(status: number, code: string, seconds: number): void;
   /** One append to the event store (group commit included), and whether it succeeded. */
   storeAppend(seconds: number, ok: boolean): void;
   /** A subscriber handled an event recorded `seconds` ago (0 once caught up), at `position`. */
@@ -27,6 +33,7 @@ const nothing = (): void => undefined;
 export const noMetrics: PaystateMetrics = {
   observation: nothing,
   webhookRequest: nothing,
+  readRequest: nothing,
   storeAppend: nothing,
   subscriptionLag: nothing,
   reconciliation: nothing,

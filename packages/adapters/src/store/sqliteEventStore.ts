@@ -21,7 +21,7 @@ import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
 import { runSqliteMigrations, sqliteBehind } from './sqlite/runSqliteMigrations';
 import { sqliteAppendMany } from './sqlite/sqliteAppendMany';
-import { sqliteTask, type SqliteContext } from './sqlite/sqliteContext';
+import { INLINE_BUSY_SLICE_MS, sqliteTask, type SqliteContext } from './sqlite/sqliteContext';
 import { sqliteReads } from './sqlite/sqliteReads';
 import { sqliteReconcileClaims } from './sqlite/sqliteReconcileClaims';
 import { sqliteSideTables } from './sqlite/sqliteSideTables';
@@ -34,7 +34,12 @@ type Database = BetterSqlite3.Database;
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database. */
   readonly filename: string;
-  /** How long a write waits for another connection's lock before failing with StoreUnavailable (default 5000). */
+  /**
+   * How long a read or write waits for another connection's lock (another process's
+   * `BEGIN EXCLUSIVE`, say) before failing with StoreUnavailable (default 5000). The writer thread
+   * waits in SQLite; on the caller's thread the wait is a series of short tries with the event loop
+   * free between them, so a held lock never stalls the process's other requests.
+   */
   readonly busyTimeoutMs?: number;
   /** Run migrations only up to this version, as an older release would (default: all). */
   readonly schemaVersion?: number;
@@ -93,11 +98,13 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
         return E.left(storeFailed(behind));
       }
     }
+    // From here on this thread waits for a lock in short slices (see sqliteTask).
+    db.pragma(`busy_timeout = ${Math.min(busyTimeout.right, INLINE_BUSY_SLICE_MS)}`);
     const threaded = options.writerThread !== false && filename.right !== ':memory:';
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= RECONCILE_CLAIMS_MIGRATION));
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= RECONCILE_CLAIMS_MIGRATION, busyTimeout.right));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -113,6 +120,7 @@ const storeOn = (
   writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined,
   limits: ValidLimits | undefined,
   claims: boolean,
+  busyTimeoutMs: number,
 ): EventStore => {
   let closed = false;
 
@@ -125,7 +133,7 @@ const storeOn = (
     return writer.stopped ? undefined : writer;
   };
 
-  const context: SqliteContext = { db, clock, isClosed: () => closed, run: sqliteTask(() => closed), writerThread };
+  const context: SqliteContext = { db, clock, isClosed: () => closed, run: sqliteTask(() => closed, busyTimeoutMs), writerThread };
   const appendMany = sqliteAppendMany(context);
   const { readStream, readAll } = sqliteReads(context);
 

@@ -1,7 +1,8 @@
 /**
  * The server's bounds on slow clients and connections: a client that stalls inside its headers or
- * its body is dropped within the timeout (not node's 30 s check interval), connections past the
- * cap are closed as they arrive, and bad bounds are refused when the server is made.
+ * its body is dropped within the timeout (not node's 30 s check interval), past the connection cap
+ * the oldest connection without a request in progress makes room (else the new one is closed), and
+ * bad bounds are refused when the server is made.
  */
 import { connect } from 'node:net';
 import { createPaystate } from '../../src/ingest/index';
@@ -50,8 +51,20 @@ describe('server limits', () => {
     expect(r.reply).not.toMatch(/^HTTP\/1\.1 200/);
   });
 
-  test('connections past the cap are closed as they arrive; once they go, requests are served again', async () => {
+  test('past the cap, the connection waiting longest for its headers makes room: a genuine request is served at once', async () => {
     const held = [0, 1, 2].map(() => stall(server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n'));
+    await new Promise((r) => setTimeout(r, 100));
+    const genuine = await send(server.port, { method: 'GET', path: '/health' });
+    expect(genuine.status).toBe(200);
+    // The oldest slow client was closed for it, long before its header timeout; the others ran into the timeout.
+    const lifetimes = (await Promise.all(held)).map((h) => h.ms).sort((a, b) => a - b);
+    expect(lifetimes[0]).toBeLessThan(400);
+    expect(lifetimes[2]).toBeGreaterThanOrEqual(450);
+  });
+
+  test('connections with a request in progress are never closed for room: then the new one is', async () => {
+    const body = 'POST /notifications HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":';
+    const held = [0, 1, 2].map(() => stall(server.port, body));
     await new Promise((r) => setTimeout(r, 100));
     const refused = await send(server.port, { method: 'GET', path: '/health' });
     expect(refused.status).toBe(0);

@@ -55,6 +55,8 @@ describe('GET /metrics while the corpus is posted', () => {
       [METRIC_NAMES.observations]: 'counter',
       [METRIC_NAMES.rejections]: 'counter',
       [METRIC_NAMES.webhookDuration]: 'histogram',
+      [METRIC_NAMES.readRequests]: 'counter',
+      [METRIC_NAMES.readDuration]: 'histogram',
       [METRIC_NAMES.storeAppendDuration]: 'histogram',
       [METRIC_NAMES.subscriptionLag]: 'gauge',
       [METRIC_NAMES.subscriptionPosition]: 'gauge',

@@ -3,7 +3,6 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { StoreError } from '../eventStore';
 import { storeUnavailable } from '../eventStore';
-import { syncTask } from '../shared/syncTask';
 import type { SqliteWriter } from '../sqliteWriter';
 import { sqliteStoreError } from './sqliteStoreError';
 
@@ -19,8 +18,38 @@ export interface SqliteContext {
   readonly writerThread: () => SqliteWriter | undefined;
 }
 
-/** A synchronous operation that answers StoreUnavailable once the store is closed, and maps a throw to a StoreError. */
+/**
+ * How long one try on the caller's thread may wait for another connection's lock, in ms: the
+ * connection's own busy timeout. SQLite waits by sleeping the thread, so a longer wait would hold
+ * the event loop (every request of the process) for as long as the lock is held.
+ */
+export const INLINE_BUSY_SLICE_MS = 25;
+
+const isBusy = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A synchronous operation that answers StoreUnavailable once the store is closed, and maps a throw
+ * to a StoreError. While another connection holds the lock it needs (SQLITE_BUSY), it is tried
+ * again, with the event loop free in between, until `waitMs` have passed; then it answers the
+ * StoreUnavailable of the last try. Every body is one statement or one transaction, which a busy
+ * failure leaves undone, so trying it again repeats nothing.
+ */
 export const sqliteTask =
-  (isClosed: () => boolean) =>
+  (isClosed: () => boolean, waitMs: number) =>
   <A>(body: () => E.Either<StoreError, A>): TE.TaskEither<StoreError, A> =>
-    syncTask(() => (isClosed() ? E.left(storeUnavailable('the database is closed')) : body()), sqliteStoreError);
+  async () => {
+    const started = performance.now();
+    for (let wait = 5; ; wait = Math.min(2 * wait, 50)) {
+      try {
+        return isClosed() ? E.left(storeUnavailable('the database is closed')) : body();
+      } catch (e) {
+        if (!isBusy(e) || performance.now() - started + wait >= waitMs) return E.left(sqliteStoreError(e));
+      }
+      await pause(wait);
+    }
+  };
