@@ -4,6 +4,7 @@
  */
 import { errorOf, reportOf, type Notification, type StatusReport, type StatusResponse } from '../observation';
 import type { OrderState } from '../state';
+import { pairOf } from '../compiled';
 import { RETRYABLE_ENDINGS } from '../status';
 import { checkAmount, checkStatusCode, findAttempt, unknownTransaction } from './checks';
 import { decision, type Decision } from './decision';
@@ -56,8 +57,25 @@ export const decideReport = (o: OrderState, r: StatusReport, kind: ReportKind): 
 };
 
 
-/** A verified notification: what Midtrans says the attempt is now. */
-export const decideNotification = (order: OrderState, obs: Notification): Decision => decideReport(order, obs.report, 'notification');
+/** In confirm mode, the outcomes that mean the status answer confirmed the notification's claim. */
+const CONFIRMED: ReadonlySet<Decision['outcome']> = new Set(['duplicate', 'stale']);
+
+/**
+ * A verified notification: what Midtrans says the attempt is now. In confirm mode (DOMAIN §6a) the
+ * GET status answer was folded just before it, so the notification never moves the state: a claim
+ * the order already holds or has passed is `duplicate` or `stale`, a failed input check (§5) is
+ * rejected as always, and any other claim is rejected as contradicted by the status answer,
+ * without a flag (the order's state is what Midtrans answered).
+ */
+export const decideNotification = (order: OrderState, obs: Notification): Decision => {
+  const d = decideReport(order, obs.report, 'notification');
+  if (obs.mode !== 'confirm' || CONFIRMED.has(d.outcome) || d.outcome === 'rejected') return d;
+  const r = obs.report;
+  const a = findAttempt(order, r.transactionId);
+  const stated = pairOf(r.status, r.fraud ?? a?.fraud ?? null);
+  const money = { refunded: r.refundAmount ?? 0, chargedBack: r.chargebackAmount ?? 0 };
+  return decision('rejected', { code: 'contradicted_by_status', stated, money, at: a }, order.orderId, r.transactionId);
+};
 
 /** A GET status answer: a report that reconciles the order's flags, or an error that changes nothing. */
 export const decideStatusResponse = (order: OrderState, obs: StatusResponse): Decision => {
