@@ -78,8 +78,8 @@ describe('confirm mode', () => {
         expect(['duplicate', 'stale', 'rejected']).toContain(decision.outcome);
         expect(withoutFlags(state)).toEqual(withoutFlags(answered.state));
         if (decision.outcome === 'rejected' && decision.code !== 'contradicted_by_status') {
-          // An input check failed first (a status_code that does not pair, refunds above the amount): flagged as always, nothing else.
-          expect(decision.flags).toEqual(['rejected_input']);
+          // Only a signed field can fail a check on its own: a gross_amount from before a partial capture, flagged as always.
+          expect(decision).toMatchObject({ code: 'amount_mismatch', flags: ['rejected_input'] });
         } else {
           expect(decision.flags).toEqual([]);
           expect(state?.flags).toEqual(answered.state?.flags);
@@ -104,8 +104,11 @@ describe('confirm mode', () => {
           // A payload without fraud_status takes the attempt's: a late pending after deny/deny reads
           // pending/deny, which signature mode already finds illegal. Confirm mode records it without a flag.
           expect(decision).toMatchObject({ outcome: 'rejected', code: 'contradicted_by_status', flags: [] });
+        } else if (signature.outcome === 'rejected' && signature.code !== 'amount_mismatch') {
+          // A check of unsigned fields (a capture without fraud_status read with the attempt's challenge, so its "200" does not pair).
+          expect(decision).toMatchObject({ outcome: 'rejected', code: 'contradicted_by_status', flags: [] });
         } else if (signature.outcome === 'rejected') {
-          // An input check (a pre-capture report's amount after a partial capture) decides first, in either mode.
+          // A check of a signed field (a pre-capture report's amount after a partial capture) decides first, in either mode.
           expect(decision).toEqual(signature);
         } else {
           expect(['duplicate', 'stale']).toContain(decision.outcome);
@@ -132,6 +135,22 @@ describe('confirm mode', () => {
     expect(state?.version).toBe(answered.state!.version + 1);
     // The same notification in signature mode moves the order: the mode alone makes the difference.
     expect(decide(answered.state, { ...confirmed(h, { ...capture, status: 'refund', refundAmount: 14_500_000 }), mode: 'signature' }).outcome).toBe('applied');
+  });
+
+  test('what the signature does not cover is no authenticated claim: an unpaired status_code or refunds above the amount are contradicted, an unknown transaction_id is not flagged', () => {
+    const h: AttemptHistory = { orderId: 'o-3', transactionId: 't-3', gross: 10_000, states: [], observations: [] };
+    const capture: StatusReport = { transactionId: 't-3', status: 'capture', fraud: 'accept', statusCode: '200', grossAmount: 10_000 };
+    const answered = fold(foldAll([{ kind: 'charge_request', orderId: 'o-3', grossAmount: 10_000 }]), statusAnswer(h, capture));
+    const unpaired = decide(answered.state, confirmed(h, { ...capture, status: 'deny', fraud: 'deny' }));
+    expect(unpaired).toMatchObject({ outcome: 'rejected', code: 'contradicted_by_status', flags: [] });
+    const overdrawn = decide(answered.state, confirmed(h, { ...capture, status: 'partial_refund', refundAmount: 20_000 }));
+    expect(overdrawn).toMatchObject({ outcome: 'rejected', code: 'contradicted_by_status', flags: [] });
+    const elsewhere = decide(answered.state, confirmed(h, { ...capture, transactionId: 't-other' }));
+    expect(elsewhere).toMatchObject({ outcome: 'rejected', code: 'unknown_transaction', flags: [] });
+    // In signature mode the same inputs are authenticated and inconsistent: flagged.
+    expect(decide(answered.state, { ...confirmed(h, { ...capture, status: 'deny', fraud: 'deny' }), mode: 'signature' }).flags).toEqual(['rejected_input']);
+    const mismatched = decide(answered.state, confirmed(h, { ...capture, grossAmount: 9_000 }));
+    expect(mismatched).toMatchObject({ outcome: 'rejected', code: 'amount_mismatch', flags: ['rejected_input'] });
   });
 
   test('a notification for an order GET status knows nothing of never opens its attempt', () => {

@@ -61,15 +61,23 @@ export const decideReport = (o: OrderState, r: StatusReport, kind: ReportKind): 
 const CONFIRMED: ReadonlySet<Decision['outcome']> = new Set(['duplicate', 'stale']);
 
 /**
+ * Rejections whose cause lies in fields the signature does not cover (transaction_status,
+ * fraud_status, refund_amount, transaction_id): in confirm mode they are no authenticated claim.
+ */
+const UNSIGNED_CAUSES: ReadonlySet<string> = new Set(['status_code_mismatch', 'inconsistent_amounts']);
+
+/**
  * A verified notification: what Midtrans says the attempt is now. In confirm mode (DOMAIN §6a) the
  * GET status answer was folded just before it, so the notification never moves the state: a claim
- * the order already holds or has passed is `duplicate` or `stale`, a failed input check (§5) is
- * rejected as always, and any other claim is rejected as contradicted by the status answer,
- * without a flag (the order's state is what Midtrans answered).
+ * the order already holds or has passed is `duplicate` or `stale`, anything else is rejected as
+ * contradicted by the status answer, without a flag (the order's state is what Midtrans answered).
+ * Only what the signature covers still counts as authenticated: a gross_amount that does not match
+ * is rejected and flagged as always; a transaction_id the order does not know is rejected unflagged.
  */
 export const decideNotification = (order: OrderState, obs: Notification): Decision => {
   const d = decideReport(order, obs.report, 'notification');
-  if (obs.mode !== 'confirm' || CONFIRMED.has(d.outcome) || d.outcome === 'rejected') return d;
+  if (obs.mode !== 'confirm' || CONFIRMED.has(d.outcome)) return d;
+  if (d.outcome === 'rejected' && !UNSIGNED_CAUSES.has(d.code)) return d.code === 'unknown_transaction' ? { ...d, flags: [] } : d;
   const r = obs.report;
   const a = findAttempt(order, r.transactionId);
   const stated = pairOf(r.status, r.fraud ?? a?.fraud ?? null);
