@@ -5,7 +5,10 @@
  * API, 503 at every webhook) and records nothing; concurrent deliveries over two replicas of one
  * store lose nothing; replaying the stored lines decides them again the same way.
  */
+import Ajv from 'ajv';
 import express from 'express';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import * as E from 'fp-ts/lib/Either.js';
 import { createLedger } from '@paystate/engine';
@@ -62,8 +65,13 @@ test('the status answer and the notification are one append, the notification st
   expect(events.map((e) => e.version)).toEqual([before + 1, before + 2]);
   expect(E.isRight(r) && r.right.position).toBe(events[1]!.position);
 
-  // The stored lines, replayed as a log (paystate replay), are decided exactly as they were live.
+  // Each stored event is the documented format (docs/event.schema.json), the mode included.
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(resolve(__dirname, '../../../../docs/event.schema.json'), 'utf8')) as Record<string, unknown>);
   const all = await paymentEvents(store);
+  for (const e of all) expect([validate(e.data), validate.errors ?? null]).toEqual([true, null]);
+  const schemaOf = JSON.parse(readFileSync(resolve(__dirname, '../../../../docs/event.schema.json'), 'utf8')) as { properties: { line: { properties: Record<string, unknown> } } };
+  expect(schemaOf.properties.line.properties['mode']).toMatchObject({ enum: ['signature', 'confirm'] });
+  // The stored lines, replayed as a log (paystate replay), are decided exactly as they were live.
   const ledger = createLedger();
   for (const e of all) {
     const stored = e.data as { line: unknown; decision: { outcome: string; code: string } };
