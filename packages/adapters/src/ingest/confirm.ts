@@ -10,6 +10,7 @@ import type { RawObservation } from './storedObservation';
 
 /** GET status could not be had (a timeout, the network, a 5xx, an answer that is not one): nothing was recorded; Midtrans should retry. */
 export interface StatusUnavailable {
+  /** The tag to switch on. */
   readonly _tag: 'StatusUnavailable';
   /** What went wrong, without the server key. */
   readonly cause: string;
@@ -21,8 +22,10 @@ export type ConfirmError = StoreError | StatusUnavailable;
 /** Asks GET status for an order and gives its answer as a replay line (`status_response`), without recording it. */
 export type StatusFetcher = (orderId: string) => TE.TaskEither<StatusUnavailable, RawObservation>;
 
+/** A StatusUnavailable with its cause (for a StatusFetcher of your own). */
 export const statusUnavailable = (cause: string): StatusUnavailable => ({ _tag: 'StatusUnavailable', cause });
 
+/** Whether a confirm-mode failure is GET status, not the store (both mean: nothing was recorded, retry later). */
 export const isStatusUnavailable = (e: ConfirmError): e is StatusUnavailable => e._tag === 'StatusUnavailable';
 
 /** One line describing the failure. */
