@@ -18,65 +18,8 @@ import { OBSERVATION_EVENT, storedObservation, type RawObservation } from './sto
 import { foldStreamEither, orderIdOfStream, streamIdOf, withRejections } from './foldStream';
 export { foldStream, foldStreamEither, orderIdOfStream, streamIdOf } from './foldStream';
 
-export interface IngestResult {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  readonly decision: Decision;
-  readonly orderId: string | undefined;
-  /** The order after the observation (undefined when it is unknown). */
-  readonly state: OrderState | undefined;
-  readonly answers: PaymentAnswers;
-  /** The global position of the recorded event (undefined for rejected input). */
-  readonly position?: number;
-  /** Where a rejection was recorded. */
-  readonly rejectionId?: number;
-}
-
-export type IngestError = StoreError;
-
-export interface IngestOptions {
-  readonly receivedAt?: string;
-  /** The exact bytes received (a webhook body): fingerprinted and kept in the rejection log. */
-  readonly rawBody?: string;
-  /** The observation already mapped (for input that never became a replay line, such as a body that is not JSON). */
-  readonly observation?: Observation;
-  /**
-   * `false`: the result's state and answers come from the stream alone, without reading the
-   * rejection log (its rejected-input flags are then missing). A webhook that answers with the
-   * outcome only uses this. Default true.
-   */
-  readonly answers?: boolean;
-}
-
-export interface Ingestor {
-  /** Records one observation and answers with its outcome, after it is durable. */
-  ingest(line: RawObservation, options?: IngestOptions): TE.TaskEither<IngestError, IngestResult>;
-  /**
-   * Records a notification in confirm mode (DOMAIN §6a): when it is validly signed and names a
-   * known order, asks `fetchStatus` for the order's GET status answer, then appends that answer and
-   * the notification (decided against it) in one append. GET status unavailable: nothing is
-   * recorded (Left StatusUnavailable). Unauthenticated or unreadable input and unknown orders are
-   * recorded as by `ingest`, without asking.
-   */
-  ingestConfirmed(line: RawObservation, fetchStatus: StatusFetcher, options?: IngestOptions): TE.TaskEither<ConfirmError, IngestResult>;
-  /** The order's state, its flags from the rejection log included. */
-  load(orderId: string): TE.TaskEither<IngestError, OrderState | undefined>;
-  /** Resolves the order an id names: an order_id, or a transaction_id of one of its attempts. */
-  resolveOrder(id: string): TE.TaskEither<IngestError, string | undefined>;
-  readonly store: EventStore;
-}
-
-export interface IngestorOptions {
-  readonly store: EventStore;
-  readonly serverKey: string;
-  readonly clock?: () => Date;
-  /** How many times a version conflict is retried before giving up. */
-  readonly maxRetries?: number;
-  /** How many orders' folded states are kept in memory. */
-  readonly cacheSize?: number;
-  /** Counts observations by kind and outcome, rejections by code, and times store appends (nothing by default). */
-  readonly metrics?: PaystateMetrics;
-}
+export type { IngestError, IngestOptions, IngestResult, Ingestor, IngestorOptions } from './ingestApi';
+import type { IngestOptions, IngestResult, Ingestor, IngestorOptions } from './ingestApi';
 
 /** What the ingestor keeps per stream: the decided state at a version (never the events themselves). */
 interface CacheEntry {
@@ -359,7 +302,11 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
       const r = await reject(statusArrival, answered, orderId, now);
       if (E.isLeft(r)) return r;
     }
-    if (position === undefined) return reject(a, decision, orderId, now);
+    const r = position === undefined ? await reject(a, decision, orderId, now) : await resultOf(a, decision, orderId, now, position);
+    return E.isLeft(r) ? r : E.right({ ...r.right, confirmedBy: answered });
+  };
+
+  const resultOf = async (a: Arrival, decision: Decision, orderId: string, now: CacheEntry, position: number): Promise<Result<IngestResult>> => {
     const state = await resultState(a, orderId, now);
     return E.isLeft(state) ? state : E.right(result(decision, orderId, state.right, { position }));
   };
@@ -387,6 +334,8 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
         const status = { line: statusLine, obs: routed, receivedAt: statusLine.received_at! };
         const r = await serialized(obs.orderId, () => attemptConfirmed(arrival, status, obs.orderId, 0, true));
         if (E.isRight(r)) {
+          const s = r.right.confirmedBy;
+          if (s !== undefined) metrics.observation('status_response', s.outcome, s.code);
           metrics.observation('notification', r.right.outcome, r.right.decision.code);
           span.setAttributes({ 'paystate.outcome': r.right.outcome, 'paystate.reason_code': r.right.decision.code });
         }

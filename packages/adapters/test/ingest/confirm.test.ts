@@ -56,6 +56,7 @@ test('the status answer and the notification are one append, the notification st
   const r = await p.ingestNotification(notificationBody(o, 'capture'))();
   // Midtrans has moved on: the status answer applies settlement (capture inferred), the capture notification is history.
   expect(E.isRight(r) && [r.right.outcome, r.right.state?.attempts[0]?.status]).toEqual(['stale', 'settlement']);
+  expect(E.isRight(r) && [r.right.confirmedBy?.outcome, r.right.confirmedBy?.code]).toEqual(['applied', 'transition']);
   const events = (await paymentEvents(store)).slice(before);
   expect(events.map((e) => (e.data as { line: { kind: string; mode?: string } }).line)).toMatchObject([
     { kind: 'status_response', request: { method: 'GET', path: `/v2/${o.orderId}/status` } },
