@@ -22,6 +22,8 @@ import { createPaystateAsync, PaystateError } from '../../src/plain/index';
 import { getInMemoryEventStore } from '../../src/store/index';
 import { startFakeCoreApi, statusBodyOf, type FakeCoreApi } from '../http/support/fakeCoreApi';
 import { paymentEvents } from '../http/support/http';
+import { dropSchema, freshSchema, openPostgres, postgresSkipReason } from '../store/support/postgres';
+import type { EventStore } from '../../src/store/index';
 
 const KEY = 'SB-Mid-server-CONFIRM-INGEST';
 
@@ -120,28 +122,42 @@ test('GET status unavailable: a StatusUnavailable value, a PaystateError in the 
   expect(await store.readRejections({})()).toEqual(E.right([]));
 });
 
-test('concurrent deliveries over two replicas of one store: every notification recorded once with its status answer, the order as GET status says', async () => {
-  const store = getInMemoryEventStore();
+/** Twenty deliveries of one order at once, half on each of two replicas of the store. */
+const race = async (store: EventStore) => {
   const o = cardOrder('confirm-race', 1, KEY);
-  const statusOf = (s: 'capture' | 'settlement'): StatusFetcher => () => async () =>
-    E.right({ kind: 'status_response', payload: statusBodyOf(notificationPayload(o, s)), request: { method: 'GET', path: `/v2/${o.orderId}/status` } });
+  const statusOf = (st: 'capture' | 'settlement'): StatusFetcher => () => async () =>
+    E.right({ kind: 'status_response', payload: statusBodyOf(notificationPayload(o, st)), request: { method: 'GET', path: `/v2/${o.orderId}/status` } });
   const a = createPaystate({ store, serverKey: KEY });
   const b = createPaystate({ store, serverKey: KEY });
   await charged(a, o);
   const before = (await paymentEvents(store)).length;
-  const line = (s: 'capture' | 'settlement') => ({ kind: 'notification', payload: notificationPayload(o, s) });
+  const line = (st: 'capture' | 'settlement') => ({ kind: 'notification', payload: notificationPayload(o, st) });
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).ingestor.ingestConfirmed(line(i < 10 ? 'capture' : 'settlement'), statusOf(i < 10 ? 'capture' : 'settlement'))()),
   );
   expect(results.every(E.isRight)).toBe(true);
   const events = (await paymentEvents(store)).slice(before);
   const kinds = events.map((e) => (e.data as { line: { kind: string } }).line.kind);
-  expect(kinds.filter((k) => k === 'notification')).toHaveLength(20);
-  expect(kinds.filter((k) => k === 'status_response')).toHaveLength(20);
+  // Each status answer is followed by its notification: no append was split.
+  expect(kinds).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'status_response' : 'notification')));
   const final = await a.payment(o.orderId)();
   expect(E.isRight(final) && final.right?.state.attempts.map((x) => x.status)).toEqual(['settlement']);
   expect(E.isRight(final) && final.right?.state.flags).toEqual([]);
-});
+};
+
+test('concurrent deliveries over two replicas of one store: every notification recorded once with its status answer, the order as GET status says', () => race(getInMemoryEventStore()));
+
+const pgTest = postgresSkipReason === undefined ? test : test.skip;
+pgTest(`the same race on PostgreSQL${postgresSkipReason === undefined ? '' : ` (skipped: ${postgresSkipReason})`}`, async () => {
+  const schema = freshSchema();
+  const store = await openPostgres(schema);
+  try {
+    await race(store);
+  } finally {
+    await store.close();
+    await dropSchema(schema);
+  }
+}, 30_000);
 
 test('a fetcher that fails records nothing, and a forged notification never reaches it', async () => {
   const store = getInMemoryEventStore();
