@@ -14,6 +14,15 @@ import { cardOrder, chargeRequest, chargeResponse, notificationPayload, type Car
 import { getInMemoryEventStore } from '../../src/store/inMemoryEventStore';
 import { json, paymentEvents, send, startInProcess, type InProcess } from '../http/support/http';
 import { startFakeCoreApi, statusBodyOf, type FakeCoreApi } from '../http/support/fakeCoreApi';
+import { openApiDocument, responseSchemaName, schemaValidators } from '../http/support/openapi';
+
+const doc = openApiDocument();
+const validator = schemaValidators(doc);
+/** Whether an answer of the webhook is what docs/openapi.json documents for its status. */
+const documented = (r: { status: number; text: string }): unknown => {
+  const v = validator(responseSchemaName(doc, '/notifications', 'post', r.status));
+  return v(JSON.parse(r.text)) ? true : v.errors;
+};
 
 const KEY = 'SB-Mid-server-REPLAYED';
 
@@ -131,6 +140,7 @@ test('a contradicted notification is answered 200, recorded as rejected contradi
     expect(json(r)).toMatchObject({ outcome: 'rejected', order_id: s.order.orderId });
     expect(String(json(r)['reason'])).toContain('contradicted by GET status, which reports capture/accept');
     expect(s.server.logs.at(-1)?.code).toBe('contradicted_by_status');
+    expect(documented(r)).toBe(true);
     const p = await picture(s);
     expect(p.attempts.map((a) => `${a.status}/${a.fraud}`)).toEqual(['capture/accept']);
     expect(p.flags).toEqual([]);
@@ -156,6 +166,7 @@ test.each([
     expect(r.status).toBe(503);
     expect(json(r)['error']).toBe('status_unavailable');
     expect(r.headers['retry-after']).toBe('5');
+    expect(documented(r)).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(await paymentEvents(s.paystate.store)).toHaveLength(before);
     expect(await s.paystate.store.readRejections({})()).toEqual(E.right([]));
