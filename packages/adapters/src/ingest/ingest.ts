@@ -292,7 +292,10 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
         return attemptConfirmed(a, status, orderId, tries + 1, false);
       }
       const last = appended.right.events[appended.right.events.length - 1]!;
-      now = { state: evolve(afterStatus, decision), version: last.version };
+      // The stream's state: only what was appended (a rejection's flag lives in the rejection log).
+      let state = loaded.state;
+      for (const x of kept) state = evolve(state, x.d);
+      now = { state, version: last.version };
       remember(streamId, now);
       if (inStream(decision)) position = last.position;
     }

@@ -176,3 +176,22 @@ test('a fetcher that fails records nothing, and a forged notification never reac
   expect(asked).toBe(1);
   expect(await paymentEvents(store)).toHaveLength(before);
 });
+
+test('a signed notification with another gross_amount: the status answer is recorded, the notification rejected and flagged once', async () => {
+  const store = getInMemoryEventStore();
+  const p = createPaystate({ store, serverKey: KEY, coreApi: { baseUrl: core.baseUrl } });
+  const o = cardOrder('confirm-amount', 1, KEY);
+  await charged(p, o);
+  core.answers.set(o.orderId, { body: statusBodyOf(notificationPayload(o, 'capture')) });
+  const other = { ...o, amount: o.amount + 1000 };
+  const r = await p.ingestNotification(JSON.stringify(notificationPayload(other, 'capture')))();
+  expect(E.isRight(r) && [r.right.outcome, r.right.decision.code, r.right.confirmedBy?.outcome]).toEqual(['rejected', 'amount_mismatch', 'applied']);
+  // Twice: the second read comes from the ingestor's cache, the flag from the rejection log, once each.
+  for (let i = 0; i < 2; i++) {
+    const now = await p.payment(o.orderId)();
+    expect(E.isRight(now) && now.right?.state.attempts.map((x) => x.status)).toEqual(['capture']);
+    expect(E.isRight(now) && now.right?.state.flags.map((f) => f.flag)).toEqual(['rejected_input']);
+  }
+  const again = await p.ingestNotification(notificationBody(o, 'capture'))();
+  expect(E.isRight(again) && [again.right.outcome, again.right.state?.flags.map((f) => f.flag)]).toEqual(['duplicate', ['rejected_input']]);
+});
