@@ -44,6 +44,10 @@ export {
   upcast,
   verifyStore,
   verifyEvents,
+  confirmLine,
+  formatConfirmError,
+  isStatusUnavailable,
+  statusUnavailable,
 } from './ingest/index';
 export type {
   Paystate,
@@ -67,6 +71,10 @@ export type {
   Subscription,
   PaymentsProjection,
   PaymentRow,
+  CoreApiConnection,
+  ConfirmError,
+  StatusFetcher,
+  StatusUnavailable,
 } from './ingest/index';
 
 // -------------------------------------------------------------------------------------------------
@@ -149,7 +157,7 @@ export type { OrderLookUp, TimelineEntry, OrderDocument, OrderTimelineEvent, Att
 // The Core API client and reconciliation
 // -------------------------------------------------------------------------------------------------
 
-export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL } from './coreApi/index';
+export { createCoreApiClient, renderCoreApiError, SANDBOX_BASE_URL, PRODUCTION_BASE_URL, DEFAULT_CONFIRM_TIMEOUT_MS } from './coreApi/index';
 export type {
   CoreApiClient,
   CoreApiClientOptions,

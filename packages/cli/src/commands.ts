@@ -7,6 +7,7 @@ import { helpText, STORE_HELP, type Command, type CommandSpec } from './command'
 import { serverKeyHelp } from './serverKey';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_CHAOS, DEMO_DIR } from './defaults';
 import { REJECTION_LOG_ENV, REJECTION_LOG_HELP } from './rejectionLogOption';
+import { CORE_API_ENV, CORE_API_HELP } from './coreApiOption';
 
 // Each `require` is deferred until the command runs; the bundler keeps it lazy as well.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -103,7 +104,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS] [--deadline-ms MS]',
+    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--core-api URL] [--trust confirm|signature] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS] [--deadline-ms MS]',
     'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /metrics, GET /orders',
     {
       about:
@@ -116,12 +117,16 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'then pino log lines (JSON, or pretty on a terminal): one per request with its level and request\n' +
         'id (from x-request-id, else new; sent back in the answer), never the body or the key, card\n' +
         'numbers masked. SIGTERM or SIGINT stops accepting, finishes the requests in flight and closes\n' +
-        'the store.',
+        'the store. With --core-api, each validly signed notification is confirmed with GET status\n' +
+        '(confirm mode): the status answer is recorded first and decides the order; a notification it\n' +
+        'contradicts is recorded as rejected (answered 200), and when GET status cannot be had nothing is\n' +
+        'recorded and the answer is 503, so Midtrans retries.',
       options: [
         STORE_HELP,
         ['--port N', `the port, 0 for a free one (default: $PORT, else ${DEFAULT_PORT})`],
         ['--host ADDR', `the address to listen on (default: $HOST, else ${DEFAULT_HOST})`],
         ...serverKeyHelp('verifies notification signatures (one is required)'),
+        ...CORE_API_HELP,
         ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; without one GET /orders answers 404)'],
         ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
@@ -133,11 +138,11 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ...REJECTION_LOG_HELP,
       ],
       examples: [
-        'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key',
+        'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key --core-api production',
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ['PAYSTATE_DEADLINE_MS', '--deadline-ms'], ...REJECTION_LOG_ENV],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ['PAYSTATE_DEADLINE_MS', '--deadline-ms'], ...CORE_API_ENV, ...REJECTION_LOG_ENV],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,

@@ -1,6 +1,7 @@
 /**
  * `paystate demo`: the whole loop on this machine. A local Midtrans sandbox (the simulator), the
- * `paystate serve` webhook on the embedded SQLite store, checkouts across the sandbox test cards
+ * `paystate serve` webhook on the embedded SQLite store (confirm mode: each notification checked
+ * with the simulator's GET status), checkouts across the sandbox test cards
  * with chaos on the notifications, the clock moved through 3DS expiry and settlement, refunds,
  * then reconciliation. Ends with the engine's state against the simulator's truth per order and
  * exits non-zero if any order disagrees.
@@ -63,20 +64,24 @@ const CHECKOUTS: readonly Checkout[] = [
   { name: 'saved card, two-clicks: CVV + 3DS (5211 1111 1111 1117)', card: '5211111111111117', gross: 55_000, saved: 'two_clicks', otp: '112233' },
 ];
 
-/** Starts `paystate serve` on the store and resolves its URL once it listens. */
-const startServe = (store: string): Promise<{ url: string; child: ChildProcess }> =>
+/** Starts `paystate serve` on the store, confirming notifications with the simulator's GET status, and resolves its URL once it listens. */
+const startServe = (store: string, coreApi: string): Promise<{ url: string; child: ChildProcess; trust: string | undefined }> =>
   new Promise((resolveUrl, reject) => {
-    const child = spawn(process.execPath, [...paystateArgv(['serve', '--store', store, '--port', '0'])], {
+    const child = spawn(process.execPath, [...paystateArgv(['serve', '--store', store, '--port', '0', '--core-api', coreApi, '--log-format', 'json'])], {
       env: { ...process.env, MIDTRANS_SERVER_KEY: KEY },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error('paystate serve did not start within 20 s')), 20_000);
+    let url: string | undefined;
     lines.on('line', (line) => {
-      const m = /listening on (http:\/\/\S+)/.exec(line);
-      if (m !== null) {
+      const m = /^listening on (http:\/\/\S+)/.exec(line);
+      if (m !== null) url = m[1]!;
+      // The log line after it says how notifications are trusted.
+      const trust = /"msg":"listening"/.test(line) ? /"trust":"(\w+)"/.exec(line)?.[1] : undefined;
+      if (url !== undefined && trust !== undefined) {
         clearTimeout(timer);
-        resolveUrl({ url: m[1]!, child });
+        resolveUrl({ url, child, trust });
       }
     });
     child.once('exit', (code) => {
@@ -110,20 +115,25 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
   const say = (s: string) => io.stdout(s + '\n');
 
   say(`paystate demo: a local Midtrans sandbox, paystate serve on ${dbFile} (SQLite, WAL, synchronous=FULL)`);
-  const served = await startServe(`sqlite:${dbFile}`);
+  // The simulator first: serve confirms every notification with its GET status (confirm mode).
+  const sim: RunningSimulator = await startSimulator({ serverKey: KEY, startAt: START, seed, chaos, chaosRate: 0.3 });
+  const served = await startServe(`sqlite:${dbFile}`, sim.url).catch(async (e: unknown) => {
+    await sim.close();
+    throw e;
+  });
+  sim.setNotifyUrl(`${served.url}/notifications`);
   const storeE = getSqliteEventStore({ filename: dbFile });
   if (E.isLeft(storeE)) {
     served.child.kill();
+    await sim.close();
     io.stderr(`paystate demo: ${formatStoreError(storeE.left)}\n`);
     return E.right(1);
   }
   const paystate: Paystate = createPaystate({ store: storeE.right, serverKey: KEY });
-  let sim: RunningSimulator | undefined;
   try {
-    sim = await startSimulator({ serverKey: KEY, startAt: START, seed, chaos, chaosRate: 0.3, notifyUrl: `${served.url}/notifications` });
-    say(`simulator on ${sim.url} (chaos: ${chaos.join(', ') || 'none'}, seed ${seed}); webhook on ${served.url}/notifications`);
+    say(`simulator on ${sim.url} (chaos: ${chaos.join(', ') || 'none'}, seed ${seed}); webhook on ${served.url}/notifications, ${served.trust} mode (each notification checked with GET status)`);
     const client: CoreApiClient = createCoreApiClient({ serverKey: KEY, baseUrl: sim.url, ingestor: paystate.ingestor, retries: 2, retryDelayMs: 10 });
-    const reconciler = createReconciler({ client, ingestor: paystate.ingestor, clock: () => sim!.now(), concurrency: 8 });
+    const reconciler = createReconciler({ client, ingestor: paystate.ingestor, clock: () => sim.now(), concurrency: 8 });
     const problems: string[] = [];
     const call = async (what: string, t: CoreApiResult) => {
       const r = await t();
@@ -135,7 +145,7 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
       const card = { card_number: c.card, card_exp_month: '12', card_exp_year: '2030', client_key: CLIENT_KEY };
       const registered = await client.registerCard(card)();
       if (E.isLeft(registered)) return E.left(renderCoreApiError(registered.left));
-      return c.saved === 'one_click' ? E.right(registered.right.savedTokenId) : savedCardToken(sim!.url, registered.right.savedTokenId, '123', CLIENT_KEY)();
+      return c.saved === 'one_click' ? E.right(registered.right.savedTokenId) : savedCardToken(sim.url, registered.right.savedTokenId, '123', CLIENT_KEY)();
     };
     const orders = CHECKOUTS.flatMap((c, i) => Array.from({ length: copies }, (_, k) => ({ id: `demo-${String(i + 1).padStart(2, '0')}-${k + 1}`, checkout: c })));
 
@@ -171,11 +181,11 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
 
     const reconcile = async (label: string) => {
       for (let round = 0; round < 10; round++) {
-        const r = await reconciler.reconcileOnce(sim!.now())();
+        const r = await reconciler.reconcileOnce(sim.now())();
         if (E.isLeft(r)) throw new Error(formatStoreError(r.left));
         say(`  ${label} round ${round + 1}: ${r.right.due} due, ${r.right.checked.length} checked`);
         if (r.right.due === 0) break;
-        await sim!.advanceClock(2 * 60 * MINUTE);
+        await sim.advanceClock(2 * 60 * MINUTE);
       }
     };
     await reconcile('reconciliation');
@@ -234,7 +244,7 @@ export const demo = async (argv: readonly string[], io: Io): Promise<E.Either<Us
     say(disagreements === 0 ? `\nall ${orders.length} orders agree with the simulator` : `\n${disagreements} of ${orders.length} orders DISAGREE with the simulator`);
     return E.right(disagreements === 0 && problems.length === 0 ? 0 : 1);
   } finally {
-    await sim?.close();
+    await sim.close();
     served.child.kill('SIGTERM');
     await new Promise((r) => served.child.once('exit', r));
     await paystate.close();

@@ -6,7 +6,8 @@
  * stops accepting, finishes the requests in flight and closes the store.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { createPaystate } from '@paystate/adapters';
+import { createPaystate, type Logger } from '@paystate/adapters';
+import { CORE_API_OPTIONS, trustChoiceOf, type TrustChoice } from './coreApiOption';
 import { createPaystateServer, listen, stopServer, type RequestLogEntry } from '@paystate/adapters';
 import { createPaystateMetrics, registerRejectionLogMetrics } from '@paystate/adapters/metrics';
 import { collectDefaultMetrics } from 'prom-client';
@@ -67,6 +68,14 @@ const limitsOf = (values: Record<string, unknown>, env: Io['env']): E.Either<Usa
   return E.right(out);
 };
 
+/** Says once how notifications are trusted, and warns when they are trusted on their signature alone by choice. */
+const logTrust = (logger: Logger, t: TrustChoice): void => {
+  if (t.trust === 'confirm') logger.info({ trust: 'confirm', core_api: t.baseUrl }, 'confirm mode: each notification is confirmed with GET status before it counts');
+  else if (t.coreApi !== undefined)
+    logger.warn({ trust: 'signature', core_api: t.baseUrl }, 'signature mode (--trust signature): notifications are folded as signed, but the signature does not cover transaction_status, fraud_status or refund_amount, so a replayed notification can change an order; see docs/security.md');
+  else logger.info({ trust: 'signature' }, 'signature mode: no Core API configured (--core-api), so notifications are trusted on their signature alone');
+};
+
 /** One request log line. */
 export const logLine = (entry: RequestLogEntry, now: Date): string => JSON.stringify({ time: now.toISOString(), ...entry }) + '\n';
 
@@ -121,6 +130,7 @@ export const serveWith =
       'deadline-ms': { type: 'string' },
       'rejection-log-max-mb': { type: 'string' },
       'rejection-log-max-days': { type: 'string' },
+      ...CORE_API_OPTIONS,
     });
     if (E.isLeft(args)) return args;
     const { values, positionals } = args.right;
@@ -148,6 +158,9 @@ export const serveWith =
 
     const caps = rejectionLogOf(values, io.env);
     if (E.isLeft(caps)) return caps;
+    const trust = trustChoiceOf(values, io.env);
+    if (E.isLeft(trust)) return trust;
+    const { coreApi } = trust.right;
 
     const store = await openStoreAt(url, { rejectionLog: caps.right });
     if (E.isLeft(store)) {
@@ -162,7 +175,14 @@ export const serveWith =
       collectDefaultMetrics({ register: metrics.registry, prefix: 'paystate_' });
       registerRejectionLogMetrics(metrics.registry, store.right);
     }
-    const paystate = createPaystate({ store: store.right, serverKey, ...(logger !== undefined ? { logger } : {}), ...(metrics !== undefined ? { metrics } : {}) });
+    const paystate = createPaystate({
+      store: store.right,
+      serverKey,
+      trust: trust.right.trust,
+      ...(coreApi !== undefined ? { coreApi } : {}),
+      ...(logger !== undefined ? { logger } : {}),
+      ...(metrics !== undefined ? { metrics } : {}),
+    });
     const server = createPaystateServer(paystate, { ...limits.right, ...(readToken !== undefined && readToken !== '' ? { readToken } : {}) });
     const bound = await listen(server, port.right, host);
     if (E.isLeft(bound)) {
@@ -174,7 +194,8 @@ export const serveWith =
     const address = `http://${host.includes(':') ? `[${host}]` : host}:${bound.right}`;
     // The plain first line, before any log line: what processes starting serve wait for.
     io.stdout(`listening on ${address}\n`);
-    paystate.logger.info({ url: address, store: describeStore(url), metrics: metrics !== undefined }, 'listening');
+    paystate.logger.info({ url: address, store: describeStore(url), metrics: metrics !== undefined, trust: paystate.trust }, 'listening');
+    logTrust(paystate.logger, trust.right);
     const signal = await stopping;
     paystate.logger.info({ signal }, 'stopping: finishing the requests in flight');
     await stopServer(server);

@@ -16,6 +16,7 @@ test("paystate demo ends with every order agreeing with the simulator, and exits
     });
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('[5/5] reconciliation');
+    expect(run.stdout).toContain('confirm mode (each notification checked with GET status)');
     expect(run.stdout).toMatch(/all 32 orders agree with the simulator/);
     expect(run.stdout).toMatch(/dropped by chaos/);
     expect(run.stdout).not.toContain('DIFFERS');

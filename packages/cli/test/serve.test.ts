@@ -88,7 +88,7 @@ test('serves from the default store with the key from MIDTRANS_SERVER_KEY, logs 
 
   // After the listening line: pino's JSON lines, the request log among them.
   const logs = server.lines.filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(logs.map((l) => l['msg'])).toEqual(['listening', 'GET /health 200', 'POST /notifications 200', 'POST /notifications 401', 'stopping: finishing the requests in flight', 'POST /notifications 200', 'stopped']);
+  expect(logs.map((l) => l['msg'])).toEqual(['listening', 'signature mode: no Core API configured (--core-api), so notifications are trusted on their signature alone', 'GET /health 200', 'POST /notifications 200', 'POST /notifications 401', 'stopping: finishing the requests in flight', 'POST /notifications 200', 'stopped']);
   const requests = logs.filter((l) => 'request_id' in l);
   expect(requests.map((l) => [l['level'], l['method'], l['path'], l['status'], l['outcome'], l['order_id']])).toEqual([
     ['info', 'GET', '/health', 200, null, null],

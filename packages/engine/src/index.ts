@@ -28,7 +28,7 @@ export { TRANSACTION_EDGES, FRAUD_EDGES, SOURCES } from './transitionTable';
 export type { TransactionEdge, FraudEdge, SourceId, TransactionGuard, FraudGuard } from './transitionTable';
 
 // observations, state and the fold
-export { OBSERVATION_KINDS, reportOf, errorOf, transactionIdOf } from './observation';
+export { NOTIFICATION_MODES, OBSERVATION_KINDS, reportOf, errorOf, transactionIdOf } from './observation';
 export type {
   ObservationKind,
   Observation,
@@ -39,6 +39,7 @@ export type {
   ChargeRequest,
   ChargeResponse,
   Notification,
+  NotificationMode,
   StatusResponse,
   ActionRequest,
   ActionResponse,
@@ -51,7 +52,7 @@ export { OUTCOMES, FLAGS, latestAttempt, orderView, hasFlag } from './state';
 export type { Outcome, Flag, FlagRecord, StatusPair, AttemptState, OrderState } from './state';
 /** The in-memory encoding of an attempt's (transaction_status, fraud_status) pair; never stored. */
 export type { Pair } from './compiled';
-export { decide, evolve, step, replay } from './fold';
+export { decide, evolve, inStream, step, replay } from './fold';
 export type { Decision, DecidedObservation, Effect, ReasonCode } from './fold';
 export { encodeDecision, decodeDecision } from './storedDecision';
 export type { StoredDecision, StoredEffect, StoredAttempt } from './storedDecision';

@@ -73,11 +73,22 @@ export interface ChargeResponse extends ObservationBase {
   readonly answer: Reply;
 }
 
+/**
+ * How far a verified notification is trusted (DOMAIN §6a). `signature`: it is folded as it says
+ * (replay, ingest of a log, a host that cannot reach Midtrans). `confirm`: it is a trigger only;
+ * the GET status answer fetched for it was folded just before, and the notification is recorded
+ * against that result, never moving the state itself.
+ */
+export const NOTIFICATION_MODES = ['signature', 'confirm'] as const;
+export type NotificationMode = (typeof NOTIFICATION_MODES)[number];
+
 /** A notification whose signature the adapter has verified. */
 export interface Notification extends ObservationBase {
   readonly kind: 'notification';
   readonly orderId: string;
   readonly report: StatusReport;
+  /** Absent: signature mode (what every observation recorded before confirm mode existed means). */
+  readonly mode?: NotificationMode;
 }
 
 export interface StatusResponse extends ObservationBase {

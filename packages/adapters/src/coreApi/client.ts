@@ -10,6 +10,8 @@ import { attemptActions, canRefund, displayAmount, fromUnits, latestAttempt, ref
 import { ChargeRequestBody, decodeWith, renderDecodeErrors } from '../midtrans/index';
 import type { IngestResult, Ingestor, RawObservation } from '../ingest/index';
 import { loggerOf, noMetrics, type Logger, type PaystateMetrics } from '../observe/index';
+import type { StatusUnavailable } from '../ingest/confirm';
+import { createStatusFetcher, DEFAULT_CONFIRM_TIMEOUT_MS } from './confirmStatus';
 import { observeTransport, orderIdOfCall } from './observeTransport';
 import { refusedLocally, storeError, type CoreApiCall, type CoreApiError } from './errors';
 import { createTransport, redactor, type HttpRequest, type HttpResponse, type TransportFailure } from './transport';
@@ -32,6 +34,8 @@ export interface CoreApiCommonOptions {
   readonly fetch?: typeof fetch;
   /** Per attempt (default 30 s). */
   readonly timeoutMs?: number;
+  /** The deadline of `fetchStatus`, confirm mode's one GET status attempt (default 5 s). */
+  readonly confirmTimeoutMs?: number;
   /** Retries after the first attempt, on network failures, timeouts and 5xx only (default 2). */
   readonly retries?: number;
   /** The first backoff (default 250 ms); doubles per retry, capped at `maxRetryDelayMs` (default 5 s). */
@@ -113,6 +117,13 @@ export interface CoreApiClient {
   charge(body: unknown): CoreApiResult;
   /** Sends `GET /v2/{id}/status` (id: order_id or transaction_id) and records the answer. */
   status(id: string): CoreApiResult;
+  /**
+   * Confirm mode's GET status (DOMAIN §6a): one attempt within `confirmTimeoutMs`, the answer
+   * returned as a `status_response` line and not recorded (the ingestor records it with the
+   * notification). A timeout, a network failure, a 5xx or an answer that is not about the
+   * transaction is StatusUnavailable.
+   */
+  fetchStatus(id: string): TE.TaskEither<StatusUnavailable, RawObservation>;
   /** Approves a challenged capture. */
   approve(id: string): CoreApiResult;
   /** Denies a challenged capture. */
@@ -182,6 +193,22 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
   const logger = loggerOf(options.logger, options.serverKey).child({ component: 'core_api' });
 
   const observedSend = observeTransport(send, { logger, metrics: options.metrics ?? noMetrics, redact });
+  const fetchStatus = createStatusFetcher(
+    observeTransport(
+      createTransport({
+        baseUrl,
+        serverKey: options.serverKey,
+        fetch: options.fetch ?? fetch,
+        timeoutMs: options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS,
+        retries: 0,
+        retryDelayMs: 0,
+        maxRetryDelayMs: 0,
+        userAgent: 'paystate-coreapi/0.1',
+      }),
+      { logger, metrics: options.metrics ?? noMetrics, redact },
+    ),
+    redact,
+  );
 
 
   // --- recording ------------------------------------------------------------------------------------
@@ -396,6 +423,7 @@ export const createCoreApiClient = (options: CoreApiClientOptions): CoreApiClien
     pointInquiry: (tokenId, grossAmount) => () =>
       unrecorded('point_inquiry', `/v2/point_inquiry/${pathId(tokenId)}${grossAmount !== undefined ? `?gross_amount=${grossAmount}` : ''}`),
     status: (id) => () => exchange('status', 'GET', `/v2/${pathId(id)}/status`),
+    fetchStatus,
     approve: (id) => action('approve', id, `/v2/${pathId(id)}/approve`),
     deny: (id) => action('deny', id, `/v2/${pathId(id)}/deny`),
     cancel: (id) => action('cancel', id, `/v2/${pathId(id)}/cancel`),

@@ -4,6 +4,7 @@
  */
 export { createCoreApiClient, MAX_IDEMPOTENCY_KEY_LENGTH, PRODUCTION_BASE_URL, SANDBOX_BASE_URL } from './client';
 export type { CardRegistration, CoreApiCommonOptions, CaptureOptions, RegisteredCard, UnrecordedAnswer, CoreApiAnswer, CoreApiClient, CoreApiClientOptions, CoreApiResult, RefundOptions } from './client';
+export { DEFAULT_CONFIRM_TIMEOUT_MS } from './confirmStatus';
 export { matchCoreApiError, refusedLocally, renderCoreApiError } from './errors';
 export type {
   BadResponse,

@@ -1,7 +1,8 @@
 /**
  * The one table from what happened to a notification to the HTTP answer Midtrans gets: 200 only
- * for an observation durably recorded, 4xx for input that will never be accepted as sent, 404 and
- * 503 where a later retry may succeed.
+ * for an observation durably recorded (a notification GET status contradicted included: the truth
+ * is recorded and a retry cannot change it), 4xx for input that will never be accepted as sent,
+ * 404 and 503 where a later retry may succeed (503 too when confirm mode cannot ask GET status).
  */
 import type { IngestResult } from '../ingest/index';
 import { formatStoreError, type StoreError } from '../store/index';
@@ -14,6 +15,8 @@ import { formatStoreError, type StoreError } from '../store/index';
 export type WebhookEvent =
   | { readonly _tag: 'Ingested'; readonly result: IngestResult }
   | { readonly _tag: 'StoreFailed'; readonly error: StoreError }
+  /** Confirm mode could not ask GET status (timeout, network, 5xx): nothing was recorded. */
+  | { readonly _tag: 'StatusUnavailable'; readonly cause: string }
   | { readonly _tag: 'TooLarge'; readonly limit: number }
   | { readonly _tag: 'MethodNotAllowed'; readonly method: string }
   | { readonly _tag: 'NotFound'; readonly path: string }
@@ -69,7 +72,8 @@ const answer = (
 const ingested = (r: IngestResult): HttpAnswer => {
   const orderId = r.orderId ?? null;
   const log = { outcome: r.outcome, code: r.decision.code, orderId };
-  if (r.outcome !== 'rejected') return answer(200, { outcome: r.outcome, reason: r.reason, order_id: orderId }, log);
+  // A notification GET status contradicted is recorded with the truth: a retry could not change it.
+  if (r.outcome !== 'rejected' || r.decision.code === 'contradicted_by_status') return answer(200, { outcome: r.outcome, reason: r.reason, order_id: orderId }, log);
   if (r.reason.startsWith(SIGNATURE_PREFIX))
     return answer(401, { outcome: 'rejected', error: 'invalid_signature', field: 'signature_key', reason: r.reason, order_id: orderId }, log);
   if (NOT_YET_KNOWN.has(r.decision.code))
@@ -106,6 +110,12 @@ export const httpAnswer = (e: WebhookEvent): HttpAnswer => {
           { 'retry-after': '5' },
         ),
         cause: `no outcome within the ${e.ms} ms deadline`,
+      };
+    case 'StatusUnavailable':
+      // Confirm mode: the notification is only a trigger, and the truth could not be asked for.
+      return {
+        ...answer(503, { error: 'status_unavailable', reason: 'GET status could not be had to confirm the notification; nothing was recorded, retry later' }, { code: 'status_unavailable' }, { 'retry-after': '5' }),
+        cause: e.cause,
       };
     case 'TooLarge':
       return answer(413, { error: 'payload_too_large', reason: `the body exceeds ${e.limit} bytes` }, { code: 'payload_too_large' });

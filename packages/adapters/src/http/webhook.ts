@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Paystate } from '../ingest/index';
+import { isStatusUnavailable } from '../ingest/confirm';
 import { loggerOf, noMetrics, secondsSince, type Logger, type PaystateMetrics } from '../observe/index';
 import { fpApi, type PaystateApi } from '../plain/paystateAsync';
 import { httpAnswer, type HttpAnswer, type WebhookEvent } from './answer';
@@ -73,7 +74,8 @@ export const createNotificationReceiver = (paystate: PaystateApi<'ingestNotifica
   const ingest = async (rawBody: string, signal: AbortSignal): Promise<WebhookEvent> => {
     // The answer needs the outcome only, not the business answers (so no rejection-log read).
     const result = await fp.ingestNotification(rawBody, { answers: false, signal })();
-    return E.isRight(result) ? { _tag: 'Ingested', result: result.right } : { _tag: 'StoreFailed', error: result.left };
+    if (E.isRight(result)) return { _tag: 'Ingested', result: result.right };
+    return isStatusUnavailable(result.left) ? { _tag: 'StatusUnavailable', cause: result.left.cause } : { _tag: 'StoreFailed', error: result.left };
   };
   return {
     receive: (rawBody) =>

@@ -11,4 +11,6 @@ export type { BusinessChange, SubscribeOptions, Subscription } from './subscript
 export { createPaymentsProjection, rebuildPayments, paymentRow } from './projection';
 export type { PaymentsProjection, PaymentRow } from './projection';
 export { createPaystate } from './paystate';
-export type { Paystate, PaystateOptions, Payment } from './paystate';
+export type { Paystate, PaystateOptions, Payment, CoreApiConnection } from './paystate';
+export { confirmLine, formatConfirmError, isStatusUnavailable, statusUnavailable } from './confirm';
+export type { ConfirmError, StatusFetcher, StatusUnavailable } from './confirm';

@@ -6,75 +6,23 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { answersFor, decide, evolve, transactionIdOf, type Decision, type Observation, type OrderState, type Outcome, type PaymentAnswers } from '@paystate/engine';
+import { answersFor, decide, evolve, inStream, transactionIdOf, type Decision, type Observation, type OrderState, type Outcome, type PaymentAnswers } from '@paystate/engine';
 import { toObservation } from '../midtrans/index';
 import { storeFailed, storeUnavailable, type EventStore, type StoredEvent, type StoreError } from '../store/index';
 import { inSpan, leftTag, noMetrics, ORDER_ID, secondsSince, type PaystateMetrics } from '../observe/index';
 import { createGroupCommit, type GroupCommit } from './groupCommit';
 import { unauthenticatedRejection } from './unauthenticatedRejection';
+import { confirmLine, statusUnavailable, type ConfirmError, type StatusFetcher } from './confirm';
 export type { RawObservation, StoredObservation } from './storedObservation';
-import { OBSERVATION_EVENT, recordedObservationOf, storedObservation, UnreadableEventError, type RawObservation } from './storedObservation';
+import { OBSERVATION_EVENT, storedObservation, type RawObservation } from './storedObservation';
+import { foldStreamEither, orderIdOfStream, streamIdOf, withRejections } from './foldStream';
+export { foldStream, foldStreamEither, orderIdOfStream, streamIdOf } from './foldStream';
 
-export interface IngestResult {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  readonly decision: Decision;
-  readonly orderId: string | undefined;
-  /** The order after the observation (undefined when it is unknown). */
-  readonly state: OrderState | undefined;
-  readonly answers: PaymentAnswers;
-  /** The global position of the recorded event (undefined for rejected input). */
-  readonly position?: number;
-  /** Where a rejection was recorded. */
-  readonly rejectionId?: number;
-}
-
-export type IngestError = StoreError;
-
-export interface IngestOptions {
-  readonly receivedAt?: string;
-  /** The exact bytes received (a webhook body): fingerprinted and kept in the rejection log. */
-  readonly rawBody?: string;
-  /** The observation already mapped (for input that never became a replay line, such as a body that is not JSON). */
-  readonly observation?: Observation;
-  /**
-   * `false`: the result's state and answers come from the stream alone, without reading the
-   * rejection log (its rejected-input flags are then missing). A webhook that answers with the
-   * outcome only uses this. Default true.
-   */
-  readonly answers?: boolean;
-  /**
-   * Once aborted (a webhook's deadline passed), nothing more is written for this observation:
-   * each write checks it first and the ingest ends as StoreUnavailable. A write already under way
-   * completes or fails whole.
-   */
-  readonly signal?: AbortSignal;
-}
+export type { IngestError, IngestOptions, IngestResult, Ingestor, IngestorOptions } from './ingestApi';
+import type { IngestOptions, IngestResult, Ingestor, IngestorOptions } from './ingestApi';
 
 /** The cause an ingest ends with when its signal was aborted before a write. */
 export const DEADLINE_PASSED = 'the deadline passed before the observation was recorded';
-
-export interface Ingestor {
-  /** Records one observation and answers with its outcome, after it is durable. */
-  ingest(line: RawObservation, options?: IngestOptions): TE.TaskEither<IngestError, IngestResult>;
-  /** The order's state, its flags from the rejection log included. */
-  load(orderId: string): TE.TaskEither<IngestError, OrderState | undefined>;
-  /** Resolves the order an id names: an order_id, or a transaction_id of one of its attempts. */
-  resolveOrder(id: string): TE.TaskEither<IngestError, string | undefined>;
-  readonly store: EventStore;
-}
-
-export interface IngestorOptions {
-  readonly store: EventStore;
-  readonly serverKey: string;
-  readonly clock?: () => Date;
-  /** How many times a version conflict is retried before giving up. */
-  readonly maxRetries?: number;
-  /** How many orders' folded states are kept in memory. */
-  readonly cacheSize?: number;
-  /** Counts observations by kind and outcome, rejections by code, and times store appends (nothing by default). */
-  readonly metrics?: PaystateMetrics;
-}
 
 /** What the ingestor keeps per stream: the decided state at a version (never the events themselves). */
 interface CacheEntry {
@@ -84,53 +32,11 @@ interface CacheEntry {
 
 const EMPTY: CacheEntry = { state: undefined, version: 0 };
 
-export const streamIdOf = (orderId: string): string => `order:${orderId}`;
-export const orderIdOfStream = (streamId: string): string | undefined => (streamId.startsWith('order:') ? streamId.slice(6) : undefined);
-
 /** Fingerprint of an observation: its kind and exact raw body. */
 export const fingerprintOf = (line: RawObservation, rawBody?: string): string =>
   createHash('sha256')
     .update(`${line.kind}\n${line.action ?? ''}\n${rawBody ?? JSON.stringify(line.payload)}`)
     .digest('hex');
-
-/**
- * Folds a stream's stored decisions, each read in whatever format it was written. Throws
- * UnreadableEventError for an event no format describes (damaged history).
- */
-export const foldStream = (events: readonly StoredEvent[], from?: OrderState): OrderState | undefined => {
-  let s = from;
-  for (const e of events) {
-    const d = recordedObservationOf(e)?.decision;
-    if (d !== undefined) s = evolve(s, d);
-  }
-  return s;
-};
-
-/** foldStream as a value: damaged history is a StoreFailed naming the event. */
-export const foldStreamEither = (events: readonly StoredEvent[], from?: OrderState): E.Either<StoreError, OrderState | undefined> => {
-  try {
-    return E.right(foldStream(events, from));
-  } catch (e) {
-    if (e instanceof UnreadableEventError) return E.left(storeFailed(e.message));
-    throw e;
-  }
-};
-
-/** Adds the rejection log's flags (rejected input naming a known order) at their place in the stream. */
-const withRejections = (
-  state: OrderState,
-  events: readonly StoredEvent[],
-  rejections: readonly { receivedAt: string; reason: string }[],
-): OrderState => {
-  if (rejections.length === 0) return state;
-  const flags = [...state.flags];
-  for (const r of rejections) {
-    const at = events.filter((e) => e.recordedAt <= r.receivedAt).length;
-    flags.push({ flag: 'rejected_input', at, reason: r.reason });
-  }
-  flags.sort((a, b) => a.at - b.at);
-  return { ...state, flags };
-};
 
 const orderOf = (o: Observation): string | undefined => o.orderId;
 const targetOf = (o: Observation): string | undefined =>
@@ -299,7 +205,7 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     }
     const routed: Observation = orderId !== undefined && a.obs.orderId === undefined ? ({ ...a.obs, orderId } as Observation) : a.obs;
     const decision = decide(loaded.state, routed);
-    if (decision.outcome === 'rejected') {
+    if (!inStream(decision)) {
       // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
       if (!fresh) return attempt(a, tries, false);
       return reject(a, decision, decision.orderId ?? orderId, loaded);
@@ -341,32 +247,126 @@ export const createIngestor = (options: IngestorOptions): Ingestor => {
     return E.isLeft(state) ? state : E.right(result(decision, target, state.right, { position: stored.position }));
   };
 
+  const ingestOne = (line: RawObservation, opts: IngestOptions): Promise<Result<IngestResult>> =>
+    inSpan(
+      'paystate.ingest',
+      { 'paystate.observation.kind': line.kind ?? 'unknown' },
+      async (span) => {
+        const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
+        const obs = opts.observation ?? toObservation(line, { serverKey });
+        const orderId = await resolve(obs);
+        if (E.isLeft(orderId)) return orderId;
+        if (orderId.right !== undefined) span.setAttribute(ORDER_ID, orderId.right);
+        const arrival: Arrival = { line, obs, orderId: orderId.right, receivedAt, rawBody: opts.rawBody, opts };
+        const r = await serialized(orderId.right, () => attempt(arrival, 0, true));
+        if (E.isRight(r)) {
+          metrics.observation(obs.kind, r.right.outcome, r.right.decision.code);
+          span.setAttributes({ 'paystate.outcome': r.right.outcome, 'paystate.reason_code': r.right.decision.code });
+          if (r.right.orderId !== undefined && r.right.orderId !== orderId.right) span.setAttribute(ORDER_ID, r.right.orderId);
+        }
+        return r;
+      },
+      leftTag,
+    );
+
+  /** The status answer and the notification decided against it, appended together (DOMAIN §6a). */
+  const attemptConfirmed = async (a: Arrival, status: { line: RawObservation; obs: Observation; receivedAt: string }, orderId: string, tries: number, useCache: boolean): Promise<Result<IngestResult>> => {
+    if (expired(a)) return passed;
+    const cached = useCache ? cache.get(streamIdOf(orderId)) : undefined;
+    let loaded = cached;
+    if (loaded === undefined) {
+      const read = await readStream(orderId);
+      if (E.isLeft(read)) return read;
+      loaded = read.right;
+    }
+    const answered = decide(loaded.state, status.obs);
+    const afterStatus = evolve(loaded.state, answered);
+    const decision = decide(afterStatus, a.obs);
+    const streamId = streamIdOf(orderId);
+    const kept = [
+      { d: answered, data: storedObservation(status.line, status.receivedAt, status.obs, answered) },
+      { d: decision, data: storedObservation(a.line, a.receivedAt, a.obs, decision) },
+    ].filter((x) => inStream(x.d));
+    // Rejections are not appended, so no expected version checks them: decide them on a fresh read.
+    if (kept.length < 2 && cached !== undefined) return attemptConfirmed(a, status, orderId, tries, false);
+    const tid = answered.effect?.attempt?.transactionId;
+    if (expired(a)) return passed;
+    if (tid !== undefined && loaded.state?.attempts.some((x) => x.transactionId === tid) !== true) {
+      const aliased = await store.putAlias(tid, streamId)();
+      if (E.isLeft(aliased)) return aliased;
+    }
+    let now: CacheEntry = loaded;
+    let position: number | undefined;
+    if (kept.length > 0) {
+      if (expired(a)) return passed;
+      const appended = await commits.append({ streamId, events: kept.map((x) => ({ type: OBSERVATION_EVENT, data: x.data })), expectedVersion: loaded.version });
+      if (E.isLeft(appended)) {
+        if (appended.left._tag !== 'VersionConflict' || tries >= maxRetries) return appended;
+        cache.delete(streamId);
+        return attemptConfirmed(a, status, orderId, tries + 1, false);
+      }
+      const last = appended.right.events[appended.right.events.length - 1]!;
+      // The stream's state: only what was appended (a rejection's flag lives in the rejection log).
+      let state = loaded.state;
+      for (const x of kept) state = evolve(state, x.d);
+      now = { state, version: last.version };
+      remember(streamId, now);
+      if (inStream(decision)) position = last.position;
+    }
+    if (!inStream(answered)) {
+      // GET status answered something paystate rejects (an amount that does not match): kept, flagged, as any answer.
+      const statusArrival: Arrival = { ...a, line: status.line, obs: status.obs, receivedAt: status.receivedAt, rawBody: undefined };
+      const r = await reject(statusArrival, answered, orderId, now);
+      if (E.isLeft(r)) return r;
+    }
+    const r = position === undefined ? await reject(a, decision, orderId, now) : await resultOf(a, decision, orderId, now, position);
+    return E.isLeft(r) ? r : E.right({ ...r.right, confirmedBy: answered });
+  };
+
+  const resultOf = async (a: Arrival, decision: Decision, orderId: string, now: CacheEntry, position: number): Promise<Result<IngestResult>> => {
+    const state = await resultState(a, orderId, now);
+    return E.isLeft(state) ? state : E.right(result(decision, orderId, state.right, { position }));
+  };
+
+  const ingestConfirmed = async (line: RawObservation, fetchStatus: StatusFetcher, opts: IngestOptions): Promise<E.Either<ConfirmError, IngestResult>> => {
+    const obs = opts.observation ?? toObservation(line, { serverKey });
+    // Unauthenticated or unreadable input goes to the rejection log as always; GET status is not asked for it.
+    if (obs.kind !== 'notification') return ingestOne(line, { ...opts, observation: obs });
+    const known = await readStream(obs.orderId);
+    if (E.isLeft(known)) return known;
+    if (known.right.version === 0) return ingestOne(line, { ...opts, observation: obs });
+    return inSpan(
+      'paystate.ingest',
+      { 'paystate.observation.kind': 'notification', 'paystate.notification.mode': 'confirm', [ORDER_ID]: obs.orderId },
+      async (span): Promise<E.Either<ConfirmError, IngestResult>> => {
+        const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
+        const fetched = await fetchStatus(obs.orderId)();
+        if (E.isLeft(fetched)) return fetched;
+        const statusLine: RawObservation = { ...fetched.right, received_at: fetched.right.received_at ?? clock().toISOString() };
+        const statusObs = toObservation(statusLine, { serverKey });
+        if (statusObs.orderId !== undefined && statusObs.orderId !== obs.orderId)
+          return E.left(statusUnavailable(`GET status for order ${obs.orderId} answered about order ${statusObs.orderId}`));
+        const routed = (statusObs.orderId === undefined ? { ...statusObs, orderId: obs.orderId } : statusObs) as Observation;
+        const arrival: Arrival = { line: confirmLine(line), obs: { ...obs, mode: 'confirm' }, orderId: obs.orderId, receivedAt, rawBody: opts.rawBody, opts };
+        const status = { line: statusLine, obs: routed, receivedAt: statusLine.received_at! };
+        const r = await serialized(obs.orderId, () => attemptConfirmed(arrival, status, obs.orderId, 0, true));
+        if (E.isRight(r)) {
+          const s = r.right.confirmedBy;
+          if (s !== undefined) metrics.observation('status_response', s.outcome, s.code);
+          metrics.observation('notification', r.right.outcome, r.right.decision.code);
+          span.setAttributes({ 'paystate.outcome': r.right.outcome, 'paystate.reason_code': r.right.decision.code });
+        }
+        return r;
+      },
+      leftTag,
+    );
+  };
+
   return {
     store,
     load: (orderId) => () => load(orderId),
     resolveOrder: (id) => () => resolveOrder(id),
-    ingest:
-      (line, opts = {}) =>
-      () =>
-        inSpan(
-          'paystate.ingest',
-          { 'paystate.observation.kind': line.kind ?? 'unknown' },
-          async (span) => {
-            const receivedAt = opts.receivedAt ?? line.received_at ?? clock().toISOString();
-            const obs = opts.observation ?? toObservation(line, { serverKey });
-            const orderId = await resolve(obs);
-            if (E.isLeft(orderId)) return orderId;
-            if (orderId.right !== undefined) span.setAttribute(ORDER_ID, orderId.right);
-            const arrival: Arrival = { line, obs, orderId: orderId.right, receivedAt, rawBody: opts.rawBody, opts };
-            const r = await serialized(orderId.right, () => attempt(arrival, 0, true));
-            if (E.isRight(r)) {
-              metrics.observation(obs.kind, r.right.outcome, r.right.decision.code);
-              span.setAttributes({ 'paystate.outcome': r.right.outcome, 'paystate.reason_code': r.right.decision.code });
-              if (r.right.orderId !== undefined && r.right.orderId !== orderId.right) span.setAttribute(ORDER_ID, r.right.orderId);
-            }
-            return r;
-          },
-          leftTag,
-        ),
+    ingest: (line, opts = {}) => () => ingestOne(line, opts),
+    ingestConfirmed: (line, fetchStatus, opts = {}) => () => ingestConfirmed(line, fetchStatus, opts),
   };
 };

@@ -4,7 +4,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { answersFor, summarizeOrder, type Observation, type OrderState, type OrderSummary, type PaymentAnswers } from '@paystate/engine';
+import { answersFor, summarizeOrder, type NotificationMode, type Observation, type OrderState, type OrderSummary, type PaymentAnswers } from '@paystate/engine';
+import { createCoreApiClient, type CoreApiClient, type CoreApiCommonOptions } from '../coreApi/client';
+import type { ConfirmError } from './confirm';
 import { invalidJson } from '../midtrans/index';
 import { loggerOf, noMetrics, type Logger, type PaystateMetrics } from '../observe/index';
 import { formatStoreError, type EventStore, type StoreError } from '../store/index';
@@ -21,12 +23,16 @@ export interface Payment {
 export interface Paystate {
   /** Records the charge request you sent and, when you have it, Midtrans' answer. */
   recordCharge(request: unknown, response?: unknown): TE.TaskEither<IngestError, IngestResult>;
-  /** Records a notification body exactly as received (verifies its signature first). */
-  /** `signal`: once aborted (a deadline passed), nothing more is written for this body (see IngestOptions). */
+  /**
+   * Records a notification body exactly as received (verifies its signature first). In confirm
+   * mode a signed notification of a known order is recorded with the GET status answer fetched for
+   * it; when GET status cannot be had, nothing is recorded (Left StatusUnavailable: answer 503).
+   * `signal`: once aborted (a deadline passed), nothing more is written for this body (see IngestOptions).
+   */
   ingestNotification(
     rawBody: string,
     options?: { readonly receivedAt?: string; readonly answers?: boolean; readonly signal?: AbortSignal },
-  ): TE.TaskEither<IngestError, IngestResult>;
+  ): TE.TaskEither<ConfirmError, IngestResult>;
   /** Records any observation in the replay format. */
   ingest(line: RawObservation, options?: { readonly receivedAt?: string; readonly rawBody?: string }): TE.TaskEither<IngestError, IngestResult>;
   /** The payment's state and business answers, by order_id or transaction_id. */
@@ -35,6 +41,10 @@ export interface Paystate {
   subscribe(handler: (change: BusinessChange) => Promise<void>, options: SubscribeOptions): Subscription;
   readonly ingestor: Ingestor;
   readonly store: EventStore;
+  /** How notifications are trusted: `confirm` (GET status decides, DOMAIN §6a) or `signature`. */
+  readonly trust: NotificationMode;
+  /** The Core API client over this paystate's ingestor, when a connection was given (its answers are recorded). */
+  readonly coreApi: CoreApiClient | undefined;
   /** The logger given in the options (card numbers and the server key masked), silent by default; the webhook handlers log through it unless given their own. */
   readonly logger: Logger;
   /** The metrics given in the options (none by default); the webhook handlers report to them unless given their own. */
@@ -50,7 +60,31 @@ export interface PaystateOptions {
   readonly logger?: Logger;
   /** Metrics hooks, such as `createPaystateMetrics()` from `@paystate/adapters/metrics` (none by default). */
   readonly metrics?: PaystateMetrics;
+  /**
+   * Where Midtrans' Core API is (`{ environment: 'sandbox' }`, `{ baseUrl }`, with `fetch`,
+   * timeouts, `confirmTimeoutMs`); the server key above authenticates. With it, notifications are
+   * confirmed with GET status by default, and `coreApi` is a client that records its answers.
+   */
+  readonly coreApi?: CoreApiConnection;
+  /**
+   * `confirm` (the default with `coreApi`): a notification is a trigger, GET status is the truth.
+   * `signature` (the default without): a validly signed notification is folded as it says; choose
+   * it only where paystate cannot reach Midtrans (the signature does not cover the status).
+   */
+  readonly trust?: NotificationMode;
 }
+
+/** How to reach the Core API: a base URL or an environment, and the client's options but the key, store, logger and metrics, which come from paystate's. */
+export type CoreApiConnection = Omit<CoreApiCommonOptions, 'serverKey' | 'ingestor' | 'logger' | 'metrics'> &
+  ({ readonly baseUrl: string; readonly environment?: never } | { readonly environment: 'sandbox' | 'production'; readonly baseUrl?: never });
+
+/** The trust the options ask for; confirm mode without a Core API is a configuration error (thrown, at creation). */
+export const trustOf = (options: Pick<PaystateOptions, 'coreApi' | 'trust'>): NotificationMode => {
+  const trust = options.trust ?? (options.coreApi !== undefined ? 'confirm' : 'signature');
+  if (trust === 'confirm' && options.coreApi === undefined) throw new Error('trust "confirm" needs a Core API connection (the coreApi option): GET status confirms each notification');
+  if (trust !== 'confirm' && trust !== 'signature') throw new Error(`trust must be "confirm" or "signature", got ${JSON.stringify(trust)}`);
+  return trust;
+};
 
 const notJson = (rawBody: string, cause: unknown): Observation => ({
   kind: 'invalid',
@@ -63,6 +97,12 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
   const { store } = options;
   const logger = loggerOf(options.logger, options.serverKey);
   const metrics = options.metrics ?? noMetrics;
+  const trust = trustOf(options);
+  const coreApi =
+    options.coreApi === undefined
+      ? undefined
+      : createCoreApiClient({ ...options.coreApi, serverKey: options.serverKey, ingestor, logger, ...(options.metrics !== undefined ? { metrics: options.metrics } : {}) } as Parameters<typeof createCoreApiClient>[0]);
+  const fetchStatus = coreApi?.fetchStatus;
   const payment = (id: string): TE.TaskEither<IngestError, Payment | undefined> =>
     TE.chain((orderId: string | undefined) =>
       orderId === undefined
@@ -76,6 +116,8 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
     store,
     logger,
     metrics,
+    trust,
+    coreApi,
     recordCharge: (request, response) =>
       TE.chain((first: IngestResult) =>
         response === undefined || first.outcome === 'rejected' ? TE.right(first) : ingestor.ingest({ kind: 'charge_response', payload: response, request: { method: 'POST', path: '/v2/charge', body: request } }),
@@ -83,13 +125,14 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
     ingestNotification: (rawBody, opts = {}) => {
       const parsed = E.tryCatch(() => JSON.parse(rawBody) as unknown, (e) => e);
       const line: RawObservation = { kind: 'notification', payload: E.isRight(parsed) ? parsed.right : rawBody };
-      return ingestor.ingest(line, {
+      const ingestOptions = {
         rawBody,
         ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}),
         ...(opts.answers !== undefined ? { answers: opts.answers } : {}),
         ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
         ...(E.isLeft(parsed) ? { observation: notJson(rawBody, parsed.left) } : {}),
-      });
+      };
+      return trust === 'confirm' && fetchStatus !== undefined ? ingestor.ingestConfirmed(line, fetchStatus, ingestOptions) : ingestor.ingest(line, ingestOptions);
     },
     ingest: (line, opts) => ingestor.ingest(line, opts),
     payment,

@@ -4,7 +4,7 @@
  * a time, to the current one before decoding. docs/event-format.md describes the format.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeDecision, encodeDecision, type Decision, type Observation, type StoredDecision } from '@paystate/engine';
+import { decodeDecision, encodeDecision, type Decision, type NotificationMode, type Observation, type StoredDecision } from '@paystate/engine';
 import type { StoredEvent } from '../store/index';
 
 /** The format this release writes. Every format a release has written stays readable. */
@@ -19,6 +19,8 @@ export interface RawObservation {
   readonly action?: string;
   readonly request?: { readonly method?: string; readonly path?: string; readonly body?: unknown };
   readonly received_at?: string;
+  /** A notification's trust (DOMAIN §6a): `confirm` when it was recorded against the GET status answer stored just before it; absent, signature mode. */
+  readonly mode?: NotificationMode;
 }
 
 /** What a payment stream stores per observation (format version 1). */

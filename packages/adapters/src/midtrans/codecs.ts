@@ -13,8 +13,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { amountMinor, fromUnits } from '@paystate/engine';
 import { FRAUD_STATUSES, TRANSACTION_STATUSES } from '@paystate/engine';
 import type { FraudStatus, TransactionStatus } from '@paystate/engine';
-import { OBSERVATION_KINDS } from '@paystate/engine';
-import type { ObservationKind } from '@paystate/engine';
+import { NOTIFICATION_MODES, OBSERVATION_KINDS } from '@paystate/engine';
+import type { NotificationMode, ObservationKind } from '@paystate/engine';
 import { fromValidationErrors } from './decodeError';
 import type { DecodeError } from './decodeError';
 
@@ -278,6 +278,9 @@ export type CaptureRequestBody = t.TypeOf<typeof CaptureRequestBody>;
 
 export const ObservationKindCodec = keyOf<ObservationKind>(OBSERVATION_KINDS, 'ObservationKind');
 
+/** How far a notification was trusted when it was recorded (absent: signature mode). */
+export const NotificationModeCodec = keyOf<NotificationMode>(NOTIFICATION_MODES, 'NotificationMode');
+
 /** The request an answer belongs to. */
 export const RequestInfo = t.partial({ method: t.string, path: t.string, body: t.unknown }, 'RequestInfo');
 export type RequestInfo = t.TypeOf<typeof RequestInfo>;
@@ -285,12 +288,12 @@ export type RequestInfo = t.TypeOf<typeof RequestInfo>;
 const ReplayLineFields = t.intersection(
   [
     t.type({ kind: ObservationKindCodec, payload: Present }),
-    t.partial({ action: t.string, request: RequestInfo, received_at: t.string }),
+    t.partial({ action: t.string, request: RequestInfo, received_at: t.string, mode: NotificationModeCodec }),
   ],
   'ReplayLine',
 );
 
-/** One NDJSON line: `{kind, payload, action?, request?, received_at?}`. */
+/** One NDJSON line: `{kind, payload, action?, request?, received_at?, mode?}`. */
 export const ReplayLine = withGuard(
   ReplayLineFields,
   (u): u is t.TypeOf<typeof ReplayLineFields> =>
@@ -299,7 +302,8 @@ export const ReplayLine = withGuard(
     u['payload'] !== undefined &&
     optional(u['action'], isString) &&
     optional(u['request'], RequestInfo.is) &&
-    optional(u['received_at'], isString),
+    optional(u['received_at'], isString) &&
+    optional(u['mode'], NotificationModeCodec.is),
 );
 export type ReplayLine = t.TypeOf<typeof ReplayLine>;
 

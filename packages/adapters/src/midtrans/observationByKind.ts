@@ -2,7 +2,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { fromUnits, isActionName, isTransactionStatus } from '@paystate/engine';
-import type { ActionName, Observation } from '@paystate/engine';
+import type { ActionName, Notification, Observation } from '@paystate/engine';
 import {
   Callback3dsBody,
   ChargeRequestBody,
@@ -69,11 +69,9 @@ const notification = (l: Line, serverKey: string): Mapped<Observation> => {
   if (isLeft(signed)) return left(signed.left.message);
   const report = toReport(b);
   if (isLeft(report)) return report;
-  return right(
-    l.received_at === undefined
-      ? { kind: 'notification', orderId: b.order_id, report: report.right }
-      : { kind: 'notification', orderId: b.order_id, report: report.right, receivedAt: l.received_at },
-  );
+  const n: Notification = { kind: 'notification', orderId: b.order_id, report: report.right };
+  // Confirm mode is written down with the notification; absent, it was folded in signature mode.
+  return right({ ...n, ...(l.received_at !== undefined ? { receivedAt: l.received_at } : {}), ...(l.mode === 'confirm' ? { mode: 'confirm' as const } : {}) });
 };
 
 const statusResponse = (l: Line): Mapped<Observation> =>

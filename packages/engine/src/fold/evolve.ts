@@ -6,8 +6,16 @@ import { makeOrder, type FlagRecord, type OrderState } from '../state';
 import type { Decision } from './decision';
 
 /**
+ * Whether a decision is kept in the order's stream. Every outcome but `rejected` is; of the
+ * rejections only a confirm-mode notification the status answer contradicted (DOMAIN §6a) is: it
+ * is authenticated, recorded with the status answer it was weighed against, and moves nothing.
+ */
+export const inStream = (d: Decision): boolean => d.outcome !== 'rejected' || d.code === 'contradicted_by_status';
+
+/**
  * Applies a decision to the order. Rejected decisions add only their flag (they are kept in a
- * separate rejection log, not in the stream); every other decision takes one stream position.
+ * separate rejection log, not in the stream); every decision kept in the stream takes one stream
+ * position.
  */
 export const evolve = (order: OrderState | undefined, d: Decision): OrderState | undefined => {
   let o = order;
@@ -22,8 +30,8 @@ export const evolve = (order: OrderState | undefined, d: Decision): OrderState |
     for (const flag of d.flags) added.push({ flag, at, reason: d.reason });
     flags = added;
   }
-  if (d.outcome === 'rejected') return flags === o.flags ? o : makeOrder(o.orderId, o.version, o.attempts, flags, o.requestedAmount, o.reconciledAt);
-  const e = d.effect;
+  if (!inStream(d)) return flags === o.flags ? o : makeOrder(o.orderId, o.version, o.attempts, flags, o.requestedAmount, o.reconciledAt);
+  const e = d.outcome === 'rejected' ? undefined : d.effect;
   let attempts = o.attempts;
   if (e?.attempt !== undefined) {
     const next = e.attempt;

@@ -11,7 +11,7 @@ import type { Decision } from './decision';
 import { evolve } from './evolve';
 
 export { decide } from './decide';
-export { evolve } from './evolve';
+export { evolve, inStream } from './evolve';
 export type { Decision, DecidedObservation, Effect, ReasonCode } from './decision';
 
 /** Decides and applies one observation. */

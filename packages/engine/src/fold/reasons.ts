@@ -101,6 +101,8 @@ export type Reason =
   | { readonly code: 'amount_mismatch'; readonly case: 'charge_request'; readonly stated: Money; readonly requested: Money }
   | { readonly code: 'amount_mismatch'; readonly case: 'attempt'; readonly stated: Money; readonly expected: Money }
   | { readonly code: 'amount_mismatch'; readonly case: 'capture_answer'; readonly stated: Money }
+  /** Confirm mode: the notification claims a state the GET status answer folded just before it does not confirm. */
+  | { readonly code: 'contradicted_by_status'; readonly stated: Pair; readonly money: Amounts; readonly at: Place | undefined }
   | {
       readonly code: 'status_code_mismatch';
       readonly statusCode: string;
@@ -137,7 +139,8 @@ export type ReasonCode =
   | 'no_order'
   | 'unknown_transaction'
   | 'amount_mismatch'
-  | 'status_code_mismatch';
+  | 'status_code_mismatch'
+  | 'contradicted_by_status';
 
 // Every code has the details of at least one reason, and no reason has a code not listed above.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

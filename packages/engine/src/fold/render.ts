@@ -163,6 +163,12 @@ export const renderReason = (r: Reason): string => {
       return `transaction_id ${r.transactionId} is not an attempt of order ${r.orderId}`;
     case 'amount_mismatch':
       return amountMismatchText(r);
+    case 'contradicted_by_status':
+      return (
+        `notification (${pairName(r.stated)}${amountNote(r.money)}) is contradicted by GET status` +
+        (r.at === undefined ? ', which reports no attempt for it' : `, which reports ${here(r.at)}`) +
+        ': the order keeps what Midtrans answered'
+      );
     case 'status_code_mismatch':
       return `status_code "${r.statusCode}" does not match transaction_status ${r.status}${r.fraud !== null && r.status === 'capture' ? `/${r.fraud}` : ''} (expected ${r.expected.map((c) => `"${c}"`).join(' or ')})`;
   }

@@ -4,6 +4,7 @@
  */
 import { errorOf, reportOf, type Notification, type StatusReport, type StatusResponse } from '../observation';
 import type { OrderState } from '../state';
+import { pairOf } from '../compiled';
 import { RETRYABLE_ENDINGS } from '../status';
 import { checkAmount, checkStatusCode, findAttempt, unknownTransaction } from './checks';
 import { decision, type Decision } from './decision';
@@ -56,8 +57,33 @@ export const decideReport = (o: OrderState, r: StatusReport, kind: ReportKind): 
 };
 
 
-/** A verified notification: what Midtrans says the attempt is now. */
-export const decideNotification = (order: OrderState, obs: Notification): Decision => decideReport(order, obs.report, 'notification');
+/** In confirm mode, the outcomes that mean the status answer confirmed the notification's claim. */
+const CONFIRMED: ReadonlySet<Decision['outcome']> = new Set(['duplicate', 'stale']);
+
+/**
+ * Rejections whose cause lies in fields the signature does not cover (transaction_status,
+ * fraud_status, refund_amount, transaction_id): in confirm mode they are no authenticated claim.
+ */
+const UNSIGNED_CAUSES: ReadonlySet<string> = new Set(['status_code_mismatch', 'inconsistent_amounts']);
+
+/**
+ * A verified notification: what Midtrans says the attempt is now. In confirm mode (DOMAIN §6a) the
+ * GET status answer was folded just before it, so the notification never moves the state: a claim
+ * the order already holds or has passed is `duplicate` or `stale`, anything else is rejected as
+ * contradicted by the status answer, without a flag (the order's state is what Midtrans answered).
+ * Only what the signature covers still counts as authenticated: a gross_amount that does not match
+ * is rejected and flagged as always; a transaction_id the order does not know is rejected unflagged.
+ */
+export const decideNotification = (order: OrderState, obs: Notification): Decision => {
+  const d = decideReport(order, obs.report, 'notification');
+  if (obs.mode !== 'confirm' || CONFIRMED.has(d.outcome)) return d;
+  if (d.outcome === 'rejected' && !UNSIGNED_CAUSES.has(d.code)) return d.code === 'unknown_transaction' ? { ...d, flags: [] } : d;
+  const r = obs.report;
+  const a = findAttempt(order, r.transactionId);
+  const stated = pairOf(r.status, r.fraud ?? a?.fraud ?? null);
+  const money = { refunded: r.refundAmount ?? 0, chargedBack: r.chargebackAmount ?? 0 };
+  return decision('rejected', { code: 'contradicted_by_status', stated, money, at: a }, order.orderId, r.transactionId);
+};
 
 /** A GET status answer: a report that reconciles the order's flags, or an error that changes nothing. */
 export const decideStatusResponse = (order: OrderState, obs: StatusResponse): Decision => {

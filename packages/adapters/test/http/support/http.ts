@@ -111,7 +111,7 @@ export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   delete env['PAYSTATE_STORE'];
   delete env['MIDTRANS_SERVER_KEY'];
   delete env['PAYSTATE_READ_TOKEN'];
-  for (const name of ['MIDTRANS_SERVER_KEY_FILE', 'PORT', 'HOST', 'NO_COLOR', 'FORCE_COLOR', 'PAYSTATE_LOG_LEVEL']) delete env[name];
+  for (const name of ['MIDTRANS_SERVER_KEY_FILE', 'PORT', 'HOST', 'NO_COLOR', 'FORCE_COLOR', 'PAYSTATE_LOG_LEVEL', 'MIDTRANS_CORE_API_URL', 'PAYSTATE_CONFIRM_TIMEOUT_MS']) delete env[name];
   return { ...env, ...extra };
 };
 
