@@ -98,6 +98,8 @@ export const LIVE_JS = `// paystate console: keeps an order page current. The se
   var source = new EventSource(url);
   source.addEventListener('open', function () { say('Live: this page updates when a new observation is recorded.'); });
   source.addEventListener('change', refresh);
-  source.addEventListener('error', function () { say('Live updates paused; retrying.'); });
+  source.addEventListener('error', function () {
+    say(source.readyState === EventSource.CLOSED ? 'Live updates stopped: reload the page to resume them.' : 'Live updates paused; reconnecting.');
+  });
 })();
 `;
