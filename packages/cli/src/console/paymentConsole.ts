@@ -211,6 +211,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
     const m = /^\/orders\/([^/]+)(\/events)?$/.exec(sub);
     if (m === null) return message(404, 'not_found', 'Not found', 'The console has no such page.');
     if (m[2] === undefined) return order(m[1]!);
+    if (method !== 'GET') return { status: 405, code: 'method_not_allowed', headers: { allow: 'GET', 'content-type': 'text/plain; charset=utf-8' }, body: 'an event stream is read with GET\n' };
     const since = Number(query.get('since') ?? '-1');
     return events(req, res, m[1]!, Number.isInteger(since) ? since : -1);
   };
