@@ -42,7 +42,7 @@ export const clearedCookie = (prefix: string): string => `${COOKIE}=; Path=${pre
 
 /** Where to go after login: a console path only (never another site). */
 export const safeNext = (next: string | null, prefix: string): string =>
-  next !== null && (next === prefix || next.startsWith(`${prefix}/`)) && !next.startsWith('//') && !/[\\\r\n]/.test(next) ? next : `${prefix}/`;
+  next !== null && (next === prefix || next.startsWith(`${prefix}/`)) && !/[\\\r\n]|\/\.|%2e/i.test(next) ? next : `${prefix}/`;
 
 /** True unless the request names another origin (a cross-site form post). */
 export const sameOrigin = (req: IncomingMessage): boolean => {

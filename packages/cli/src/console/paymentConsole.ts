@@ -113,7 +113,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
         if (E.isLeft(found)) return unavailable(found.left._tag);
         if (found.right._tag === 'Found') return redirect(`${prefix}/orders/${pathSegment(found.right.state.orderId)}`, 'search_found');
         const n = found.right.rejections;
-        note = `No order or transaction "${q}" is recorded${n > 0 ? ` (${n} rejected observation${n === 1 ? '' : 's'} named it)` : ''}.`;
+        note = `No order or transaction "${maskCardNumbersIn(q)}" is recorded${n > 0 ? ` (${n} rejected observation${n === 1 ? '' : 's'} named it)` : ''}.`;
       }
     }
     const listName = query.get('list') ?? 'review';
@@ -141,7 +141,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
     if (E.isLeft(found)) return unavailable(found.left._tag);
     if (found.right._tag === 'Unknown') {
       const n = found.right.rejections;
-      return message(404, 'unknown_order', 'Unknown order', `No order or transaction "${id.right}" is recorded${n > 0 ? ` (${n} rejected observation${n === 1 ? '' : 's'} named it)` : ''}.`);
+      return message(404, 'unknown_order', 'Unknown order', `No order or transaction "${maskCardNumbersIn(id.right)}" is recorded${n > 0 ? ` (${n} rejected observation${n === 1 ? '' : 's'} named it)` : ''}.`);
     }
     const { state, timeline } = found.right;
     if (state.orderId !== id.right) return redirect(`${prefix}/orders/${pathSegment(state.orderId)}`, 'order_by_transaction');
@@ -161,7 +161,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
     streams.add(res);
-    const send = () => void res.write(`event: change\ndata: ${JSON.stringify({ order_id: id.right })}\n\n`);
+    const send = () => void (res.writableEnded || res.destroyed ? undefined : res.write(`event: change\ndata: ${JSON.stringify({ order_id: id.right })}\n\n`));
     const watching = feed.watch(id.right, send);
     const beat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
     const end = () => {

@@ -74,7 +74,7 @@ describe('access', () => {
     expect(cookie).not.toContain(TOKEN);
     expect((await get('/console/', { cookie: cookie.split(';')[0]! })).status).toBe(200);
     expect((await get('/console/', { cookie: 'paystate_console=forged' })).status).toBe(303);
-    for (const next of ['//evil.example/', 'https://evil.example/', '/notifications', '/console\\@evil']) {
+    for (const next of ['//evil.example/', 'https://evil.example/', '/notifications', '/console\\@evil', '/console/../notifications', '/console/%2e%2e/orders']) {
       const r = await post(`token=${TOKEN}&next=${encodeURIComponent(next)}`);
       expect([next, r.headers.get('location')]).toEqual([next, '/console/']);
     }
