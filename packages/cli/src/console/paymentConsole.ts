@@ -6,9 +6,8 @@
  * plus the sign-in and sign-out posts, which touch nothing but the cookie.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { createAttentionLists, lookUpOrder, maskCardNumbersIn, type EventStore, type RequestLogEntry } from '@paystate/adapters';
+import { createAttentionLists, lookUpOrder, maskCardNumbersIn, requestIdOf, type EventStore, type RequestLogEntry } from '@paystate/adapters';
 import { machineSvgs } from '../orderPicture';
 import { CONSOLE_CSS, LIVE_JS } from './assets';
 import { attentionBody, isList } from './attentionPage';
@@ -218,8 +217,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = process.hrtime.bigint();
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(req);
     const log = (status: number, code: string, orderId: string | null) =>
       options.onRequest?.({
         request_id: requestId,
