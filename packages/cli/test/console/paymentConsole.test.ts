@@ -37,7 +37,7 @@ beforeAll(async () => {
   }
   // A custom field quoting the server key and a card number, as hostile input might.
   await ok(paystate.ingestNotification(notificationBody(order, 'capture', { custom_field1: `${KEY} ${CARD}` })));
-  consoleApp = createPaymentConsole({ store, token: TOKEN, secrets: [KEY], pollMs: 50, heartbeatMs: 1000 });
+  consoleApp = createPaymentConsole({ store, token: TOKEN, secrets: [KEY], pollMs: 50, heartbeatMs: 1000, pageSize: 1 });
   server = createPaystateServer(paystate, { readToken: TOKEN, routes: [{ prefix: consoleApp.prefix, handle: consoleApp.handle }] });
   const port = await listen(server, 0, '127.0.0.1');
   if (E.isLeft(port)) throw port.left;
@@ -132,6 +132,22 @@ describe('pages', () => {
     expect((await get('/console/?list=urgent')).status).toBe(400);
     expect((await get('/console/?list=review&cursor=bogus')).status).toBe(400);
   });
+});
+
+test('a list is paged: each page links to the next, in order id order, and the count covers them all', async () => {
+  const ids: string[] = [];
+  let path: string | undefined = '/console/?list=deadline';
+  let pages = 0;
+  while (path !== undefined && pages < 5) {
+    const page = await (await get(path)).text();
+    pages += 1;
+    expect(page).toMatch(/data-list="deadline" aria-current="page"><span class="n">2<\/span>/);
+    ids.push(...[...page.matchAll(/<td class="id"><a href="\/console\/orders\/([^"]+)">/g)].map((m) => decodeURIComponent(m[1]!)));
+    const next = /<a href="([^"]+)" rel="next">Next page<\/a>/.exec(page)?.[1];
+    path = next?.replace(/&amp;/g, '&');
+  }
+  expect(ids).toEqual([order.orderId, other.orderId]);
+  expect(pages).toBe(2);
 });
 
 describe('live', () => {
