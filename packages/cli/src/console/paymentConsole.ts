@@ -123,7 +123,7 @@ export const createPaymentConsole = (options: ConsoleOptions): PaymentConsole =>
     const counts = await lists.counts();
     if (E.isLeft(counts)) return unavailable(counts.left._tag);
     const body = attentionBody({ prefix, counts: counts.right, page: listed.right, paged: cursor !== undefined, ...(note !== undefined ? { note } : {}) });
-    return htmlReply(note === undefined ? 200 : 404, 'attention', 'Attention', body, { query: q });
+    return htmlReply(note === undefined ? 200 : 404, 'attention', 'Attention', body, { query: maskCardNumbersIn(q) });
   };
 
   const idOf = (segment: string): E.Either<Reply, string> => {

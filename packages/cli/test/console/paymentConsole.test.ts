@@ -139,11 +139,11 @@ test('a list is paged: each page links to the next, in order id order, and the c
   let path: string | undefined = '/console/?list=deadline';
   let pages = 0;
   while (path !== undefined && pages < 5) {
-    const page = await (await get(path)).text();
+    const page: string = await (await get(path)).text();
     pages += 1;
     expect(page).toMatch(/data-list="deadline" aria-current="page"><span class="n">2<\/span>/);
     ids.push(...[...page.matchAll(/<td class="id"><a href="\/console\/orders\/([^"]+)">/g)].map((m) => decodeURIComponent(m[1]!)));
-    const next = /<a href="([^"]+)" rel="next">Next page<\/a>/.exec(page)?.[1];
+    const next: string | undefined = /<a href="([^"]+)" rel="next">Next page<\/a>/.exec(page)?.[1];
     path = next?.replace(/&amp;/g, '&');
   }
   expect(ids).toEqual([order.orderId, other.orderId]);
