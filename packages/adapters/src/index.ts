@@ -34,6 +34,7 @@ export {
   foldStream,
   foldStreamEither,
   streamIdOf,
+  orderIdOfStream,
   OBSERVATION_EVENT,
   EVENT_FORMAT_VERSION,
   UPCASTERS,
@@ -144,14 +145,14 @@ export {
   DEFAULT_DEADLINE_MS,
   createReadApi,
 } from './http/index';
-export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent, ServerOptions, ReadAnswer, ReadApiOptions, ReadRequest } from './http/index';
+export type { WebhookOptions, RequestLogEntry, NodeHandler, HttpAnswer, WebhookEvent, ServerOptions, ServerRoute, ReadAnswer, ReadApiOptions, ReadRequest } from './http/index';
 
 // -------------------------------------------------------------------------------------------------
 // Reading orders back: one order with its timeline (as `paystate inspect` and the read API show it), the orders needing attention
 // -------------------------------------------------------------------------------------------------
 
-export { lookUpOrder, orderTimeline, orderDocument, createAttentionLists, ATTENTIONS, maskCardNumbers } from './read/index';
-export type { OrderLookUp, TimelineEntry, OrderDocument, OrderTimelineEvent, Attention, AttentionItem, AttentionLists, AttentionPage, PageError } from './read/index';
+export { lookUpOrder, orderTimeline, orderDocument, createAttentionLists, ATTENTIONS, ATTENTION_LISTS, DEFAULT_FULFILMENT_SUBSCRIBER, maskCardNumbers, maskCardNumbersIn } from './read/index';
+export type { OrderLookUp, TimelineEntry, OrderDocument, OrderTimelineEvent, Attention, AttentionItem, AttentionList, AttentionLists, AttentionListsOptions, AttentionPage, PageError } from './read/index';
 
 // -------------------------------------------------------------------------------------------------
 // The Core API client and reconciliation

@@ -104,7 +104,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   serve: spec(
     'serve',
-    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--core-api URL] [--trust confirm|signature] [--read-token TOKEN] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS] [--deadline-ms MS]',
+    '[--store URL] [--port N] [--host ADDR] [--server-key-file PATH] [--core-api URL] [--trust confirm|signature] [--read-token TOKEN] [--console] [--log-level LEVEL] [--log-format json|pretty] [--no-metrics] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS] [--deadline-ms MS]',
     'receive Midtrans notifications: POST /notifications (or /), GET /health, GET /metrics, GET /orders',
     {
       about:
@@ -113,7 +113,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'GET /metrics answers in Prometheus text format. With a read token, GET /orders/ORDER_ID answers\n' +
         'the order (state, answers, deadlines, timeline) and GET /orders?attention=review|reconciliation|\n' +
         'deadline lists the orders needing someone, paged; both need `Authorization: Bearer TOKEN`\n' +
-        '(docs/openapi.json). The first stdout line is always the plain `listening on http://HOST:PORT`;\n' +
+        '(docs/openapi.json). With --console and a read token it also serves the payment console under\n' +
+        '/console: read-only web pages of the orders needing someone and of each order (answers, timeline,\n' +
+        'machines), live as observations arrive (docs/console.md). The first stdout line is always the plain `listening on http://HOST:PORT`;\n' +
         'then pino log lines (JSON, or pretty on a terminal): one per request with its level and request\n' +
         'id (from x-request-id, else new; sent back in the answer), never the body or the key, card\n' +
         'numbers masked. SIGTERM or SIGINT stops accepting, finishes the requests in flight and closes\n' +
@@ -128,6 +130,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ...serverKeyHelp('verifies notification signatures (one is required)'),
         ...CORE_API_HELP,
         ['--read-token TOKEN', 'turns the read API on, for requests carrying this bearer token (at least 16\ncharacters; without one GET /orders answers 404)'],
+        ['--console', 'serves the read-only payment console under /console (needs the read token;\nsign in with it, or send it as a bearer header; off by default)'],
+        ['--fulfilment-subscriber NAME', "the subscriber whose checkpoint marks the paid orders handed to\nfulfilment, for the console's list (default: fulfilment)"],
         ['--log-level LEVEL', 'fatal|error|warn|info|debug|trace|silent (default: $PAYSTATE_LOG_LEVEL, else info)'],
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json; no colour with NO_COLOR)'],
         ['--no-metrics', 'no GET /metrics, and nothing measured'],
@@ -141,8 +145,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'paystate serve --store sqlite:payments.db --port 8080 --server-key-file /run/secrets/midtrans-server-key --core-api production',
         'paystate serve --store postgres://paystate@db/payments    # the key from $MIDTRANS_SERVER_KEY',
         'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --store sqlite:payments.db    # with the read API',
+        'PAYSTATE_READ_TOKEN=$(openssl rand -hex 32) paystate serve --console    # and the console on /console',
       ],
-      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ['PAYSTATE_DEADLINE_MS', '--deadline-ms'], ...CORE_API_ENV, ...REJECTION_LOG_ENV],
+      environment: [...KEY_ENV, STORE_ENV, ['PORT', '--port'], ['HOST', '--host'], ['PAYSTATE_READ_TOKEN', '--read-token'], ['PAYSTATE_CONSOLE', '--console (when 1 or true)'], ['PAYSTATE_LOG_LEVEL', '--log-level'], ['PAYSTATE_MAX_CONNECTIONS', '--max-connections'], ['PAYSTATE_HEADERS_TIMEOUT_MS', '--headers-timeout-ms'], ['PAYSTATE_REQUEST_TIMEOUT_MS', '--request-timeout-ms'], ['PAYSTATE_DEADLINE_MS', '--deadline-ms'], ...CORE_API_ENV, ...REJECTION_LOG_ENV],
       exitCodes: '0 stopped by SIGTERM or SIGINT, 1 could not start (store, port), 2 usage error',
     },
     serve,

@@ -25,15 +25,26 @@ export const orderPaths = (state: OrderState, timeline: readonly TimelineEntry[]
   return { transaction: { path: transaction, ...current(transaction) }, fraud: { path: fraud, ...current(fraud) } };
 };
 
-/** The picture as one SVG document. */
-export const orderSvg = async (state: OrderState, timeline: readonly TimelineEntry[]): Promise<E.Either<string, string>> => {
+/** Each machine drawn as its own SVG document (Graphviz output), with the order's path and current state highlighted. */
+export const machineSvgs = async (
+  state: OrderState,
+  timeline: readonly TimelineEntry[],
+): Promise<E.Either<string, readonly { readonly name: 'transaction' | 'fraud'; readonly highlight: DotHighlight; readonly svg: string }[]>> => {
   const paths = orderPaths(state, timeline);
-  const parts: string[] = [];
+  const out: { name: 'transaction' | 'fraud'; highlight: DotHighlight; svg: string }[] = [];
   for (const d of DIAGRAM_MACHINES) {
     const svg = await dotToSvg(toDot(d.machine, { highlight: paths[d.name] }));
     if (E.isLeft(svg)) return svg;
-    parts.push(svg.right);
+    out.push({ name: d.name, highlight: paths[d.name], svg: svg.right });
   }
+  return E.right(out);
+};
+
+/** The picture as one SVG document. */
+export const orderSvg = async (state: OrderState, timeline: readonly TimelineEntry[]): Promise<E.Either<string, string>> => {
+  const machines = await machineSvgs(state, timeline);
+  if (E.isLeft(machines)) return machines;
+  const parts = machines.right.map((m) => m.svg);
   const a = latestAttempt(state);
   const now = a === undefined ? 'nothing observed' : `${a.status}${a.fraud === null ? '' : `/${a.fraud}`}`;
   return E.right(stackSvg(`order ${state.orderId}: ${now}`, parts));

@@ -19,6 +19,7 @@ import { flagOrEnv } from './envOption';
 import { rejectionLogOf } from './rejectionLogOption';
 import { NO_SERVER_KEY, SERVER_KEY_OPTIONS, serverKeyOf } from './serverKey';
 import { createServeLogger, logFormatOf, logLevelOf } from './serveLog';
+import { createPaymentConsole } from './console/paymentConsole';
 
 
 /** Resolves with the signal's name when the process is asked to stop. */
@@ -121,6 +122,8 @@ export const serveWith =
       host: { type: 'string' },
       ...SERVER_KEY_OPTIONS,
       'read-token': { type: 'string' },
+      console: { type: 'boolean' },
+      'fulfilment-subscriber': { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       'no-metrics': { type: 'boolean' },
@@ -149,6 +152,12 @@ export const serveWith =
     const readToken = (values['read-token'] as string | undefined) ?? io.env['PAYSTATE_READ_TOKEN'];
     if (readToken !== undefined && readToken !== '' && readToken.length < 16)
       return E.left(new UsageError('the read token is too short: use at least 16 characters (e.g. openssl rand -hex 32)'));
+    const consoleOn = values.console === true || ['1', 'true'].includes(io.env['PAYSTATE_CONSOLE'] ?? '');
+    if (consoleOn && (readToken === undefined || readToken === ''))
+      return E.left(new UsageError('--console needs the read token (--read-token or PAYSTATE_READ_TOKEN): it is the key to the console'));
+    const fulfilmentSubscriber = values['fulfilment-subscriber'] as string | undefined;
+    if (fulfilmentSubscriber !== undefined && !/^[\x21-\x7e]{1,128}$/.test(fulfilmentSubscriber))
+      return E.left(new UsageError(`--fulfilment-subscriber must be 1 to 128 printable characters, got "${fulfilmentSubscriber}"`));
     const limits = limitsOf(values, io.env);
     if (E.isLeft(limits)) return limits;
     const level = logLevelOf(values['log-level'] as string | undefined, io.env);
@@ -183,7 +192,21 @@ export const serveWith =
       ...(logger !== undefined ? { logger } : {}),
       ...(metrics !== undefined ? { metrics } : {}),
     });
-    const server = createPaystateServer(paystate, { ...limits.right, ...(readToken !== undefined && readToken !== '' ? { readToken } : {}) });
+    const paymentConsole =
+      consoleOn && readToken !== undefined
+        ? createPaymentConsole({
+            store: store.right,
+            token: readToken,
+            secrets: [serverKey],
+            ...(fulfilmentSubscriber !== undefined ? { fulfilmentSubscriber } : {}),
+            onRequest: (entry) => (entry.status >= 500 ? paystate.logger.error(entry, 'console') : entry.status >= 400 ? paystate.logger.warn(entry, 'console') : paystate.logger.info(entry, 'console')),
+          })
+        : undefined;
+    const server = createPaystateServer(paystate, {
+      ...limits.right,
+      ...(readToken !== undefined && readToken !== '' ? { readToken } : {}),
+      ...(paymentConsole !== undefined ? { routes: [{ prefix: paymentConsole.prefix, handle: paymentConsole.handle }] } : {}),
+    });
     const bound = await listen(server, port.right, host);
     if (E.isLeft(bound)) {
       await paystate.close();
@@ -194,10 +217,14 @@ export const serveWith =
     const address = `http://${host.includes(':') ? `[${host}]` : host}:${bound.right}`;
     // The plain first line, before any log line: what processes starting serve wait for.
     io.stdout(`listening on ${address}\n`);
-    paystate.logger.info({ url: address, store: describeStore(url), metrics: metrics !== undefined, trust: paystate.trust }, 'listening');
+    paystate.logger.info(
+      { url: address, store: describeStore(url), metrics: metrics !== undefined, trust: paystate.trust, console: paymentConsole === undefined ? null : `${address}${paymentConsole.prefix}/` },
+      'listening',
+    );
     logTrust(paystate.logger, trust.right);
     const signal = await stopping;
     paystate.logger.info({ signal }, 'stopping: finishing the requests in flight');
+    paymentConsole?.close();
     await stopServer(server);
     await paystate.close();
     paystate.logger.info('stopped');

@@ -10,6 +10,6 @@ export type { BodyError } from './rawBody';
 export { answerAndReport, createNotificationReceiver, createWebhookHandler, logEntry, logRequest, observersOf, pathOf, requestIdOf, writeAnswer } from './webhook';
 export type { NodeHandler, NotificationReceiver, RequestLogEntry, WebhookOptions } from './webhook';
 export { NOTIFICATION_PATHS, createPaystateServer, healthAnswer, listen, stopServer } from './server';
-export type { ServerOptions } from './server';
+export type { ServerOptions, ServerRoute } from './server';
 export { MAX_ORDER_ID_LENGTH, createReadApi, createReadHandler, isReadPath } from './readApi';
 export type { ReadAnswer, ReadApiOptions, ReadRequest } from './readApi';

@@ -32,7 +32,17 @@ export const healthAnswer = async (store: Pick<EventStore, 'getCheckpoint' | 'pu
   };
 };
 
+/** More paths served by the same server (the payment console): `prefix` and everything under it. */
+export interface ServerRoute {
+  /** A path such as `/console`: it answers that path and the paths under `/console/`. */
+  readonly prefix: string;
+  /** Answers the request (and logs it itself). */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 export interface ServerOptions extends WebhookOptions {
+  /** More paths the server answers, checked after the webhook, health, read API and metrics paths. */
+  readonly routes?: readonly ServerRoute[];
   /** The bearer token of the read API; without one the read paths answer 404. */
   readonly readToken?: string;
   /** Decides which deadlines have passed in the read API (default: the system clock). */
@@ -103,6 +113,11 @@ export const createPaystateServer = (paystate: PaystateApi<'ingestNotification' 
         (m) => res.writeHead(200, { 'content-type': m.contentType, 'content-length': Buffer.byteLength(m.body) }).end(m.body),
         (e: unknown) => answer(req, res, httpAnswer({ _tag: 'Internal', cause: `metrics: ${e instanceof Error ? e.message : String(e)}` }), startedAt),
       );
+      return;
+    }
+    const route = options.routes?.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+    if (route !== undefined) {
+      route.handle(req, res);
       return;
     }
     answer(req, res, httpAnswer(path === '/health' ? { _tag: 'MethodNotAllowed', method: req.method ?? '' } : { _tag: 'NotFound', path }), startedAt);

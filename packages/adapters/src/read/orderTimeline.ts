@@ -18,6 +18,8 @@ export interface TimelineEntry {
   readonly state: OrderState | undefined;
   /** The stream version, or the rejection log id. */
   readonly source: { readonly stream: number } | { readonly rejection: number };
+  /** The input as recorded: the stored line (kind, payload, request) as JSON, or the rejected body as received. */
+  readonly raw: string;
 }
 
 /** The transaction_id a rejected body names (a payload, or a replay line's payload), as replay reports it. */
@@ -45,13 +47,13 @@ export const orderTimeline = (events: readonly StoredEvent[], rejections: readon
   let state: OrderState | undefined;
   let r = 0;
   const takeRejection = (rej: StoredRejection) =>
-    out.push({ receivedAt: rej.receivedAt, kind: rej.kind, decision: rejectedDecision(rej), state, source: { rejection: rej.id } });
+    out.push({ receivedAt: rej.receivedAt, kind: rej.kind, decision: rejectedDecision(rej), state, source: { rejection: rej.id }, raw: rej.rawBody });
   for (const e of events) {
     const data = recordedObservationOf(e);
     if (data === undefined) continue;
     while (r < rejections.length && rejections[r]!.receivedAt < data.receivedAt) takeRejection(rejections[r++]!);
     state = foldStream([e], state);
-    out.push({ receivedAt: data.receivedAt, kind: data.observation.kind, decision: data.decision, state, source: { stream: e.version } });
+    out.push({ receivedAt: data.receivedAt, kind: data.observation.kind, decision: data.decision, state, source: { stream: e.version }, raw: JSON.stringify(data.line, null, 2) });
   }
   while (r < rejections.length) takeRejection(rejections[r++]!);
   return out;
