@@ -12,6 +12,7 @@ import { catchUpVia } from './shared/catchUpVia';
 import { errorMessage } from './shared/errorMessage';
 import { decodeData } from './shared/eventData';
 import { planAppend } from './shared/planAppend';
+import { memoryLeases } from './shared/memoryLeases';
 import { syncTask } from './shared/syncTask';
 import { keysOf, validateAppendOp, type ValidAppendOp } from './shared/validateAppendOp';
 import { validateFromVersion, validateReadAll, validateReadRejections } from './shared/validateReads';
@@ -199,12 +200,6 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; r
         return E.right((limit === undefined ? matching : matching.slice(0, limit)).map((r) => ({ ...r })));
       }),
 
-    getCheckpoint: (subscriberId) =>
-      run(() => {
-        const s = checkText(subscriberId, 'subscriberId');
-        return E.isLeft(s) ? s : E.right(checkpoints.get(s.right) ?? 0);
-      }),
-
     putCheckpoint: (subscriberId, position) =>
       run(() => {
         const s = checkText(subscriberId, 'subscriberId');
@@ -214,6 +209,8 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; r
         checkpoints.set(s.right, p.right);
         return E.right(undefined);
       }),
+
+    ...memoryLeases(clock, run, checkpoints),
 
     close: () => {
       closed = true;

@@ -11,13 +11,15 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type PgModule from 'pg';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, REJECTION_LOG_MIGRATION, SUBSCRIPTION_LEASES_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { postgresAppendMany } from './postgres/postgresAppendMany';
 import { ownPool, quoteSchema, withClient } from './postgres/postgresConnection';
 import { postgresTask, type PostgresContext } from './postgres/postgresContext';
 import { postgresReads } from './postgres/postgresReads';
 import { postgresSideTables } from './postgres/postgresSideTables';
+import { postgresLeases } from './postgres/postgresLeases';
+import { leasesBehind } from './shared/leasesBehind';
 import { postgresStoreError } from './postgres/postgresStoreError';
 import { appliedMigrations, postgresBehind, runPostgresMigrations } from './postgres/runPostgresMigrations';
 import { checkInteger, checkText } from './shared/argumentChecks';
@@ -134,7 +136,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     // A store that stops short of the append function's migration (an older release's schema) appends the way that reads first.
     const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded));
+    const leases = upTo.right >= SUBSCRIPTION_LEASES_MIGRATION;
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded, leases));
   };
 };
 
@@ -147,6 +150,7 @@ const storeOn = (
   appendFunction: boolean,
   callTimeoutMs: number,
   limits: ValidLimits | undefined,
+  leases: boolean,
 ): EventStore => {
   let closed = false;
   const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed, callTimeoutMs) };
@@ -169,6 +173,9 @@ const storeOn = (
     catchUp: catchUpVia(readAll),
 
     ...postgresSideTables(context, limits),
+
+    // Subscription leases and effect claims (and getCheckpoint over the segments), on a schema that has them.
+    ...(leases ? postgresLeases(context) : leasesBehind()),
 
     close: async () => {
       if (closed) return;

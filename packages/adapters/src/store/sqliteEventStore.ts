@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
 import { loadDriver } from './driver';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, REJECTION_LOG_MIGRATION, SUBSCRIPTION_LEASES_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
@@ -24,6 +24,8 @@ import { sqliteAppendMany } from './sqlite/sqliteAppendMany';
 import { sqliteTask, type SqliteContext } from './sqlite/sqliteContext';
 import { sqliteReads } from './sqlite/sqliteReads';
 import { sqliteSideTables } from './sqlite/sqliteSideTables';
+import { sqliteLeases } from './sqlite/sqliteLeases';
+import { leasesBehind } from './shared/leasesBehind';
 import { sqliteStoreError } from './sqlite/sqliteStoreError';
 import { startSqliteWriter, type SqliteWriter } from './sqliteWriter';
 
@@ -96,7 +98,7 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded));
+    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= SUBSCRIPTION_LEASES_MIGRATION));
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -111,6 +113,7 @@ const storeOn = (
   clock: () => Date,
   writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined,
   limits: ValidLimits | undefined,
+  leases: boolean,
 ): EventStore => {
   let closed = false;
 
@@ -143,6 +146,9 @@ const storeOn = (
     catchUp: catchUpVia(readAll),
 
     ...sqliteSideTables(context, limits),
+
+    // Subscription leases and effect claims (and getCheckpoint over the segments), on a schema that has them.
+    ...(leases ? sqliteLeases(context) : leasesBehind()),
 
     // The writer thread commits every group that arrives while it is busy in one transaction.
     ...(writerAt === undefined ? {} : { concurrentAppends: WRITER_CONCURRENT_APPENDS }),
