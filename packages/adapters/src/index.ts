@@ -63,6 +63,7 @@ export type {
   VerifyReport,
   VerifyOptions,
   BusinessChange,
+  SegmentChange,
   SubscribeOptions,
   Subscription,
   EffectsOnce,

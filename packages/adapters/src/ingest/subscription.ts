@@ -14,7 +14,9 @@ import { formatStoreError } from '../store/index';
 import { effectsOnce, type EffectsOnce } from './changeOnce';
 import { foldStream, orderIdOfStream, streamIdOf } from './ingest';
 import { segmentOf } from './segments';
-import { subscriptionLeases, validSubscribeOptions } from './subscriptionLeases';
+import { subscriptionLeases, validSubscribeOptions, type SegmentChange } from './subscriptionLeases';
+
+export type { SegmentChange } from './subscriptionLeases';
 
 export interface BusinessChange extends EffectsOnce {
   /** `order_id@version:kind`: stable across redeliveries, the key of `once`. */
@@ -45,6 +47,8 @@ export interface SubscribeOptions {
   readonly renewIntervalMs?: number;
   /** Events read from the store at a time (default 200). */
   readonly batchSize?: number;
+  /** Told when this process takes, gives up, loses or is fenced off a segment (log it: a 'lost' or 'fenced' segment means this process stalled longer than its lease). */
+  readonly onSegmentChange?: (e: SegmentChange) => void;
 }
 
 export interface Subscription {

@@ -12,7 +12,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from '../store/index';
 import { shareOf } from './segments';
 
+/** What happened to one of a process's segments: taken, given up (released), found held by another at renewal (lost), or a checkpoint write refused because another took it over (fenced). */
+export interface SegmentChange {
+  readonly segment: number;
+  readonly change: 'taken' | 'released' | 'lost' | 'fenced';
+  readonly token: number;
+}
+
 export interface ValidSubscribeOptions {
+  readonly onSegmentChange: ((e: SegmentChange) => void) | undefined;
   readonly subscriberId: string;
   readonly from: number | undefined;
   readonly segments: number;
@@ -33,10 +41,12 @@ export const validSubscribeOptions = (o: {
   readonly renewIntervalMs?: number;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
+  readonly onSegmentChange?: (e: SegmentChange) => void;
 }): E.Either<string, ValidSubscribeOptions> => {
   if (typeof o.subscriberId !== 'string' || o.subscriberId.length === 0) return E.left('subscriberId must be a non-empty string');
   const leaseMs = o.leaseMs ?? 10_000;
   const v: ValidSubscribeOptions = {
+    onSegmentChange: o.onSegmentChange,
     subscriberId: o.subscriberId,
     from: o.from,
     segments: o.segments ?? 8,
@@ -99,11 +109,17 @@ export const subscriptionLeases = (store: EventStore, o: ValidSubscribeOptions, 
     const lease = r.right;
     const mine = held.get(segment);
     if (lease === undefined || (mine !== undefined && mine.token !== lease.token)) {
-      held.delete(segment);
+      if (mine !== undefined) {
+        held.delete(segment);
+        o.onSegmentChange?.({ segment, change: 'lost', token: mine.token });
+      }
       return;
     }
     if (mine !== undefined) mine.validUntil = sentAt + validity;
-    else held.set(segment, { token: lease.token, position: lease.position, validUntil: sentAt + validity });
+    else {
+      held.set(segment, { token: lease.token, position: lease.position, validUntil: sentAt + validity });
+      o.onSegmentChange?.({ segment, change: 'taken', token: lease.token });
+    }
   };
 
   const give = async (segment: number): Promise<void> => {
@@ -112,6 +128,7 @@ export const subscriptionLeases = (store: EventStore, o: ValidSubscribeOptions, 
     held.delete(segment);
     const r = await store.releaseLease(o.subscriberId, segment, owner, h.token)();
     if (E.isLeft(r)) onError(r.left);
+    else o.onSegmentChange?.({ segment, change: 'released', token: h.token });
   };
 
   const tick = async (): Promise<void> => {
@@ -187,6 +204,7 @@ export const subscriptionLeases = (store: EventStore, o: ValidSubscribeOptions, 
       const h = held.get(segment);
       if (!r.right) {
         if (h?.token === token) held.delete(segment);
+        o.onSegmentChange?.({ segment, change: 'fenced', token });
         return false;
       }
       if (h?.token === token && h.position < position) h.position = position;
@@ -198,8 +216,10 @@ export const subscriptionLeases = (store: EventStore, o: ValidSubscribeOptions, 
         if (h !== undefined && h.token === start.token && h.position < position) {
           const r = await store.saveLeasedCheckpoint(o.subscriberId, segment, h.token, position)();
           if (E.isLeft(r)) return onError(r.left);
-          if (!r.right) held.delete(segment);
-          else h.position = Math.max(h.position, position);
+          if (!r.right) {
+            held.delete(segment);
+            o.onSegmentChange?.({ segment, change: 'fenced', token: h.token });
+          } else h.position = Math.max(h.position, position);
         }
       }
     },
