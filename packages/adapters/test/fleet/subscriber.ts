@@ -1,5 +1,5 @@
 /**
- * A fleet subscriber process: subscribes as `fulfilment` on a PostgreSQL schema and logs, for each
+ * A fleet subscriber process: subscribes as `fulfilment` on a PostgreSQL schema (or a SQLite file) and logs, for each
  * change, when its handler starts and ends (with the change's segment), and each effect that
  * `change.once` runs. Lines are appended synchronously, so a kill -9 loses none already written.
  * Stops cleanly on SIGTERM. Config: one JSON argument.
@@ -11,10 +11,13 @@ import { segmentOf } from '../../src/ingest/segments';
 import { streamIdOf } from '../../src/ingest/ingest';
 import { formatStoreError } from '../../src/store/eventStore';
 import { getPostgresEventStore } from '../../src/store/postgresEventStore';
+import { getSqliteEventStore } from '../../src/store/sqliteEventStore';
 
 interface Config {
-  readonly url: string;
-  readonly schema: string;
+  /** PostgreSQL: the URL and schema; or SQLite: the file. */
+  readonly url?: string;
+  readonly filename?: string;
+  readonly schema?: string;
   readonly log: string;
   readonly segments: number;
   readonly leaseMs: number;
@@ -29,7 +32,10 @@ const line = (text: string): void => appendFileSync(config.log, `${text}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const main = async (): Promise<void> => {
-  const opened = await getPostgresEventStore({ connectionString: config.url, schema: config.schema, poolSize: 4 })();
+  const opened =
+    config.filename !== undefined
+      ? getSqliteEventStore({ filename: config.filename })
+      : await getPostgresEventStore({ connectionString: config.url ?? '', ...(config.schema === undefined ? {} : { schema: config.schema }), poolSize: 4 })();
   if (E.isLeft(opened)) throw new Error(formatStoreError(opened.left));
   const store = opened.right;
   const sub = subscribe(
