@@ -20,6 +20,7 @@ import { readLogs, spawnScript, stop, type Child } from '../../../packages/adapt
 import { expectedChangeIds, FLEET_KEY, runWorkload } from '../../../packages/adapters/test/fleet/workload';
 
 const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     url: { type: 'string', default: process.env.PAYSTATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     orders: { type: 'string', default: '400' },

@@ -30,13 +30,13 @@ export interface EffectsOnce {
    * change comes again and the effect is tried again). The claim and the effect are two steps:
    * see ifInterrupted for a crash between them.
    */
-  once(effect: () => Promise<void>, options?: OnceOptions): Promise<OnceOutcome>;
+  once(effect: () => Promise<unknown>, options?: OnceOptions): Promise<OnceOutcome>;
   /**
    * PostgreSQL store only: runs the effect's own SQL in the transaction that claims the key, so
    * the SQL and the claim commit together or not at all (exactly once for effects that are writes
    * to the same database). `sql` is that transaction's connection; do not commit or roll back.
    */
-  onceInTransaction(effect: (sql: SqlClient) => Promise<void>, options?: { readonly key?: string }): Promise<OnceOutcome>;
+  onceInTransaction(effect: (sql: SqlClient) => Promise<unknown>, options?: { readonly key?: string }): Promise<OnceOutcome>;
 }
 
 const fail = (what: string, e: Parameters<typeof formatStoreError>[0]): Error => new Error(`${what}: ${formatStoreError(e)}`);

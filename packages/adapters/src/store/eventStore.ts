@@ -229,7 +229,7 @@ export interface EventStore {
    * so the effect's own SQL commits with the claim or not at all. 'claimed' once committed; 'done'
    * (nothing run) when the effect was done before. A `work` that throws rolls the claim back.
    */
-  readonly effectInTransaction?: (subscriberId: string, key: string, work: (sql: SqlClient) => Promise<void>) => TE.TaskEither<StoreError, EffectClaim>;
+  readonly effectInTransaction?: (subscriberId: string, key: string, work: (sql: SqlClient) => Promise<unknown>) => TE.TaskEither<StoreError, EffectClaim>;
   /** Releases the store's resources; later operations resolve to StoreUnavailable. */
   close(): Promise<void>;
   /**
