@@ -160,6 +160,8 @@ export const subscribe = (store: EventStore, handler: (change: BusinessChange) =
         waiting.forEach((f) => f());
       }
       if (outcome !== 'more') await sleep(pollIntervalMs);
+      // A store whose reads answer at once (SQLite, in-memory) must not starve the lease renewals' timers.
+      else await new Promise((r) => setImmediate(r));
     }
   };
   const running = loop().catch((err: unknown) => onError(err instanceof Error ? err : new Error(String(err))));

@@ -11,22 +11,22 @@ export const describeLeases = ({ store, instances }: ContractContext): void => {
   describe('subscription leases', () => {
     test('one owner at a time; a renewal keeps the token, a takeover after expiry raises it', async () => {
       const s = store();
-      const a = await right(s.acquireLease(request('a', 0, 150)));
+      const a = await right(s.acquireLease(request('a', 0, 500)));
       expect(a).toMatchObject({ subscriberId: 'fleet', segment: 0, segments: 4, owner: 'a', token: 1, position: 0 });
       expect(a?.remainingMs).toBeGreaterThan(0);
-      expect(await right(s.acquireLease(request('b', 0, 150)))).toBeUndefined();
-      expect((await right(s.acquireLease(request('a', 0, 150))))?.token).toBe(1);
-      await sleep(250);
+      expect(await right(s.acquireLease(request('b', 0, 500)))).toBeUndefined();
+      expect((await right(s.acquireLease(request('a', 0, 500))))?.token).toBe(1);
+      await sleep(700);
       const b = await right(s.acquireLease(request('b', 0, 60_000)));
       expect(b).toMatchObject({ owner: 'b', token: 2 });
-      expect(await right(s.acquireLease(request('a', 0, 150)))).toBeUndefined();
+      expect(await right(s.acquireLease(request('a', 0, 500)))).toBeUndefined();
     });
 
     test('a fenced holder cannot write its checkpoint, and a checkpoint never goes backwards', async () => {
       const s = store();
-      const a = await right(s.acquireLease(request('a', 1, 100)));
+      const a = await right(s.acquireLease(request('a', 1, 300)));
       expect(await right(s.saveLeasedCheckpoint('fleet', 1, a!.token, 4))).toBe(true);
-      await sleep(200);
+      await sleep(500);
       // a is paused past its lease; b takes the segment over and moves on.
       const b = await right(s.acquireLease(request('b', 1)));
       expect(b).toMatchObject({ token: a!.token + 1, position: 4 });
@@ -83,9 +83,9 @@ export const describeLeases = ({ store, instances }: ContractContext): void => {
     test('live members are listed sorted; one whose time ran out, or that left, is not', async () => {
       const s = store();
       expect(await right(s.joinSubscriber('fleet', 'p2', 60_000))).toEqual(['p2']);
-      expect(await right(s.joinSubscriber('fleet', 'p1', 150))).toEqual(['p1', 'p2']);
+      expect(await right(s.joinSubscriber('fleet', 'p1', 400))).toEqual(['p1', 'p2']);
       expect(await right(s.joinSubscriber('other', 'p3', 60_000))).toEqual(['p3']);
-      await sleep(250);
+      await sleep(600);
       expect(await right(s.joinSubscriber('fleet', 'p2', 60_000))).toEqual(['p2']);
       await right(s.joinSubscriber('fleet', 'p4', 60_000));
       await right(s.leaveSubscriber('fleet', 'p2'));
