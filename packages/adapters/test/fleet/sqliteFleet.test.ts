@@ -2,7 +2,7 @@
  * Several subscriber processes of one subscriber on one SQLite file: the leases live in the file,
  * so each change is handled once, by one process at a time, as on PostgreSQL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -31,9 +31,15 @@ describe('subscriptions across processes (SQLite, one file)', () => {
     if (E.isLeft(opened)) throw new Error(opened.left._tag);
     store = opened.right;
     const logs = [0, 1, 2].map((n) => join(dir, `sub-${n}.log`));
-    const subs = logs.map((log) => spawnScript('subscriber.ts', { filename, log, segments: 8, leaseMs: 2000, renewIntervalMs: 400, pollIntervalMs: 30, handlerMs: 1 }));
+    const subs = logs.map((log) => spawnScript('subscriber.ts', { filename, log, segments: 8, leaseMs: 6000, renewIntervalMs: 1000, pollIntervalMs: 30, handlerMs: 1 }));
     children.push(...subs);
     await Promise.all(subs.map((s) => s.waitFor(/^ready/, 30_000)));
+    // Until the three have shared the segments out.
+    for (let i = 0; i < 300; i++) {
+      const leases = await store.readLeases('fulfilment')();
+      if (E.isRight(leases) && new Set(leases.right.filter((l) => l.remainingMs > 0).map((l) => l.owner)).size === 3) break;
+      await sleep(50);
+    }
     await runWorkload(createPaystate({ store, serverKey: FLEET_KEY }), { prefix: 'lite', orders: 100, parallel: 4, paceMs: 5 });
     const expected = await expectedChangeIds(store);
     const deadline = Date.now() + 30_000;
@@ -43,9 +49,12 @@ describe('subscriptions across processes (SQLite, one file)', () => {
       await sleep(100);
     }
     await Promise.all(subs.map((s) => stop(s)));
+    // A process that stalls past half its lease (a write waiting on the file's lock behind the others')
+    // gives its segment up, and its change in flight comes again: the lease here leaves 3 s for that.
+    const stalls = logs.flatMap((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '').split('\n').filter((l) => /^L (lost|fenced) /.test(l)));
     const log = readLogs(logs);
     const counts = countHandlings(expected, log, Date.now());
-    console.log(`sqlite fleet: ${JSON.stringify({ ...counts, processesThatHandled: new Set(log.handlings.map((h) => h.pid)).size })}`);
+    console.log(`sqlite fleet: ${JSON.stringify({ ...counts, processesThatHandled: new Set(log.handlings.map((h) => h.pid)).size, stalls })}`);
     expect(counts.expected).toBe(200);
     expect(counts.handledOnce).toBe(200);
     expect(counts.handledMoreThanOnce).toBe(0);
