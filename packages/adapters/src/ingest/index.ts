@@ -7,7 +7,8 @@ export type { DecisionFacts, VerifyDifference, VerifyReport, VerifyOptions } fro
 export { createGroupCommit } from './groupCommit';
 export type { GroupCommit } from './groupCommit';
 export { subscribe } from './subscription';
-export type { BusinessChange, SubscribeOptions, Subscription } from './subscription';
+export type { BusinessChange, SegmentChange, SubscribeOptions, Subscription } from './subscription';
+export type { EffectsOnce, OnceOptions, OnceOutcome } from './changeOnce';
 export { createPaymentsProjection, rebuildPayments, paymentRow } from './projection';
 export type { PaymentsProjection, PaymentRow } from './projection';
 export { createPaystate } from './paystate';

@@ -37,7 +37,7 @@ export interface Paystate {
   ingest(line: RawObservation, options?: { readonly receivedAt?: string; readonly rawBody?: string }): TE.TaskEither<IngestError, IngestResult>;
   /** The payment's state and business answers, by order_id or transaction_id. */
   payment(id: string): TE.TaskEither<IngestError, Payment | undefined>;
-  /** Hands each business change to the handler once per stream version; checkpoints durably. */
+  /** Hands each business change to the handler, in stream order per order, at least once; the processes of one subscriberId share the work (see SubscribeOptions). */
   subscribe(handler: (change: BusinessChange) => Promise<void>, options: SubscribeOptions): Subscription;
   readonly ingestor: Ingestor;
   readonly store: EventStore;
@@ -136,7 +136,20 @@ export const createPaystate = (options: PaystateOptions): Paystate => {
     },
     ingest: (line, opts) => ingestor.ingest(line, opts),
     payment,
-    subscribe: (handler, opts) => subscribe(store, handler, { metrics, ...opts, onError: opts.onError ?? ((e) => logger.error({ subscriber: opts.subscriberId, cause: e instanceof Error ? e.message : formatStoreError(e) }, 'subscription failed; retrying')) }),
+    subscribe: (handler, opts) =>
+      subscribe(store, handler, {
+        metrics,
+        ...opts,
+        onError: opts.onError ?? ((e) => logger.error({ subscriber: opts.subscriberId, cause: e instanceof Error ? e.message : formatStoreError(e) }, 'subscription failed; retrying')),
+        // A segment lost or fenced off means this process stalled past its lease: worth a warning.
+        onSegmentChange:
+          opts.onSegmentChange ??
+          ((e) => {
+            const fields = { subscriber: opts.subscriberId, segment: e.segment, token: e.token };
+            if (e.change === 'lost' || e.change === 'fenced') logger.warn(fields, `subscription segment ${e.change}`);
+            else logger.info(fields, `subscription segment ${e.change}`);
+          }),
+      }),
     close: () => store.close(),
   };
 };

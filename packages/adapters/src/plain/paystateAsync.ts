@@ -14,7 +14,7 @@ export interface PaystateAsync {
   ingestNotification(rawBody: string | Buffer): Promise<IngestResult>;
   /** The payment's state and business answers, by order_id (or Midtrans transaction_id); undefined for an unknown order. */
   payment(orderId: string): Promise<Payment | undefined>;
-  /** Hands each business change to the handler once per stream version; checkpoints durably. */
+  /** Hands each business change to the handler, in stream order per order, at least once; the processes of one subscriberId share the work (see SubscribeOptions). */
   subscribe(handler: (change: BusinessChange) => Promise<void>, options: SubscribeOptions): Subscription;
   /** The fp-ts API underneath (same store, same ingestion service): `fp.close()`, `fp.ingest(...)`, `fp.store`. */
   readonly fp: Paystate;

@@ -13,6 +13,7 @@ import { describeData } from './contract/describeData';
 import { describeIdempotencyKeys } from './contract/describeIdempotencyKeys';
 import { describeLifecycle } from './contract/describeLifecycle';
 import { describeSideTables } from './contract/describeSideTables';
+import { describeLeases } from './contract/describeLeases';
 import { describeRejectionLogCaps } from './contract/describeRejectionLogCaps';
 import { describeReconcileClaims } from './contract/describeReconcileClaims';
 
@@ -78,6 +79,7 @@ export const describeEventStoreContract = (
     describeConcurrentAppends(context);
     describeAppendMany(context);
     describeSideTables(context);
+    describeLeases(context);
     describeRejectionLogCaps(context);
     describeReconcileClaims(context);
     describeData(context);

@@ -94,6 +94,48 @@ export interface ReadAllOptions {
   readonly limit?: number;
 }
 
+export interface LeaseRequest {
+  readonly subscriberId: string;
+  /** 0-based, below `segments`. */
+  readonly segment: number;
+  /** How many segments the subscriber's work is split in (stored with a segment when first taken). */
+  readonly segments: number;
+  /** Unique per running process: a restarted process takes a new one. */
+  readonly owner: string;
+  /** How long the lease lasts from now, by the store's clock. */
+  readonly leaseMs: number;
+  /** Where a segment stored for the first time starts. */
+  readonly startAfter?: number;
+}
+
+export interface Lease {
+  readonly subscriberId: string;
+  readonly segment: number;
+  /** The segment count the subscriber's segments were stored with. */
+  readonly segments: number;
+  /** null once released. */
+  readonly owner: string | null;
+  /** The fencing token: checked by every checkpoint write. */
+  readonly token: number;
+  /** The segment's checkpoint: every event of the segment at or below it is handled. */
+  readonly position: number;
+  /** How long the lease still runs by the store's clock (0 when expired or released). */
+  readonly remainingMs: number;
+}
+
+export type EffectClaim = 'claimed' | 'done' | 'started';
+
+export interface UnfinishedEffect {
+  readonly key: string;
+  /** ISO 8601 UTC. */
+  readonly claimedAt: string;
+}
+
+/** The part of a PostgreSQL client an effect's SQL needs (a pg PoolClient is one). */
+export interface SqlClient {
+  query(text: string, values?: readonly unknown[]): Promise<{ readonly rows: readonly unknown[]; readonly rowCount: number | null }>;
+}
+
 export type StoreError =
   | {
       readonly _tag: 'VersionConflict';
@@ -140,10 +182,55 @@ export interface EventStore {
   rejectionLogStats(): TE.TaskEither<StoreError, RejectionLogStats>;
   /** Reads the rejection log in id order. */
   readRejections(options?: ReadRejectionsOptions): TE.TaskEither<StoreError, readonly StoredRejection[]>;
-  /** A subscriber's durable checkpoint, 0 if none. */
+  /** A subscriber's durable checkpoint, 0 if none; once its work is split in leased segments, the lowest segment checkpoint (every event at or below it is handled). */
   getCheckpoint(subscriberId: string): TE.TaskEither<StoreError, number>;
   /** Stores a subscriber's checkpoint. */
   putCheckpoint(subscriberId: string, position: number): TE.TaskEither<StoreError, void>;
+  /**
+   * Takes, or renews, the lease on one segment of a subscriber's work for `owner`: when no one
+   * holds it, its lease has expired (by the store's clock), or `owner` holds it already. The token
+   * goes up by one each time the segment changes hands, never on a renewal. Answers the lease, or
+   * undefined when another owner holds it. A segment stored for the first time starts after
+   * `startAfter` (when given), else after the subscriber's checkpoint (getCheckpoint), else at 0.
+   */
+  acquireLease(request: LeaseRequest): TE.TaskEither<StoreError, Lease | undefined>;
+  /**
+   * Records `owner` as a live process of the subscriber for ttlMs (by the store's clock), forgets
+   * the members whose time has run out, and answers the live members, sorted: each process takes
+   * its share of the segments from this list.
+   */
+  joinSubscriber(subscriberId: string, owner: string, ttlMs: number): TE.TaskEither<StoreError, readonly string[]>;
+  /** Removes `owner` from the subscriber's live members (a process that stops). */
+  leaveSubscriber(subscriberId: string, owner: string): TE.TaskEither<StoreError, void>;
+  /** Gives a lease up (only with its owner and token), so another process can take it at once. */
+  releaseLease(subscriberId: string, segment: number, owner: string, token: number): TE.TaskEither<StoreError, void>;
+  /**
+   * Moves a segment's checkpoint to `position` in one statement that checks the token: true when
+   * written; false when the token is no longer the segment's (another process took it over: this
+   * one is fenced) or the position is behind the stored one (a checkpoint never goes backwards).
+   */
+  saveLeasedCheckpoint(subscriberId: string, segment: number, token: number, position: number): TE.TaskEither<StoreError, boolean>;
+  /** A subscriber's segments as stored, in segment order (for sharing work out, and for monitoring). */
+  readLeases(subscriberId: string): TE.TaskEither<StoreError, readonly Lease[]>;
+  /**
+   * Claims an effect for a subscriber, keyed (typically) by a change id: 'claimed' when this call
+   * recorded it (run the effect, then completeEffect), 'done' when it was completed before,
+   * 'started' when it was claimed before and never completed (that attempt crashed, or is still
+   * running).
+   */
+  claimEffect(subscriberId: string, key: string): TE.TaskEither<StoreError, EffectClaim>;
+  /** Removes a claim never completed (its effect failed and did not happen), so the next claim of the key gets 'claimed'. */
+  abandonEffect(subscriberId: string, key: string): TE.TaskEither<StoreError, void>;
+  /** Marks a claimed effect done. */
+  completeEffect(subscriberId: string, key: string): TE.TaskEither<StoreError, void>;
+  /** The effects claimed and never completed, oldest first (what monitoring should show someone). */
+  readUnfinishedEffects(subscriberId: string): TE.TaskEither<StoreError, readonly UnfinishedEffect[]>;
+  /**
+   * PostgreSQL only: claims the effect and runs `work` with the claiming transaction's connection,
+   * so the effect's own SQL commits with the claim or not at all. 'claimed' once committed; 'done'
+   * (nothing run) when the effect was done before. A `work` that throws rolls the claim back.
+   */
+  readonly effectInTransaction?: (subscriberId: string, key: string, work: (sql: SqlClient) => Promise<unknown>) => TE.TaskEither<StoreError, EffectClaim>;
   /** Releases the store's resources; later operations resolve to StoreUnavailable. */
   close(): Promise<void>;
   /**

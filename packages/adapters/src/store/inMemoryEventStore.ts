@@ -12,6 +12,7 @@ import { catchUpVia } from './shared/catchUpVia';
 import { errorMessage } from './shared/errorMessage';
 import { decodeData } from './shared/eventData';
 import { planAppend } from './shared/planAppend';
+import { memoryLeases } from './shared/memoryLeases';
 import { syncTask } from './shared/syncTask';
 import { inMemoryReconcileClaims } from './reconcileClaims';
 import { keysOf, validateAppendOp, type ValidAppendOp } from './shared/validateAppendOp';
@@ -200,12 +201,6 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; r
         return E.right((limit === undefined ? matching : matching.slice(0, limit)).map((r) => ({ ...r })));
       }),
 
-    getCheckpoint: (subscriberId) =>
-      run(() => {
-        const s = checkText(subscriberId, 'subscriberId');
-        return E.isLeft(s) ? s : E.right(checkpoints.get(s.right) ?? 0);
-      }),
-
     putCheckpoint: (subscriberId, position) =>
       run(() => {
         const s = checkText(subscriberId, 'subscriberId');
@@ -217,6 +212,7 @@ export const getInMemoryEventStore = (options?: { readonly clock?: () => Date; r
       }),
 
     reconcileClaims: inMemoryReconcileClaims(),
+    ...memoryLeases(clock, run, checkpoints),
 
     close: () => {
       closed = true;

@@ -1,6 +1,11 @@
 export type {
   AppendOp,
   AppendResult,
+  EffectClaim,
+  Lease,
+  LeaseRequest,
+  SqlClient,
+  UnfinishedEffect,
   EventStore,
   ExpectedVersion,
   NewEvent,

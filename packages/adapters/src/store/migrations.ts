@@ -40,6 +40,8 @@ export const POSTGRES_APPEND_FUNCTION_MIGRATION = 4;
 /** The migration that bounds the rejection log; a store on an older schema keeps every rejection whole. */
 export const REJECTION_LOG_MIGRATION = 5;
 
+/** The migration that adds subscription leases (segments, fencing tokens) and effect claims. */
+export const SUBSCRIPTION_LEASES_MIGRATION = 6;
 /** The migration that keeps reconciliation claims, attempts and backoff in the store; on an older schema a reconciler keeps them in memory. */
 export const RECONCILE_CLAIMS_MIGRATION = 7;
 
@@ -282,6 +284,66 @@ export const MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW WHEN (NEW.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
       CREATE TRIGGER rejections_unfiled_delete AFTER DELETE ON ${s}.rejections
         FOR EACH ROW WHEN (OLD.order_id IS NULL) EXECUTE FUNCTION ${s}.rejections_unfiled_count();
+    `,
+  },
+  {
+    version: SUBSCRIPTION_LEASES_MIGRATION,
+    description: 'subscriptions across processes: segment leases with fencing tokens, effect claims',
+    // One row per (subscriber, segment): who holds it until when (expires_ms, by the store's clock),
+    // its fencing token and its checkpoint. subscription_members: the live processes of a subscriber,
+    // among which its segments are shared out. subscription_effects: effects claimed by key. The checkpoints rows stay and read the same: a segment
+    // stored for the first time starts from its subscriber's checkpoint.
+    sqlite: `
+      CREATE TABLE subscription_leases (
+        subscriber_id TEXT NOT NULL,
+        segment INTEGER NOT NULL CHECK (segment >= 0),
+        segments INTEGER NOT NULL CHECK (segments >= 1),
+        owner TEXT,
+        token INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        PRIMARY KEY (subscriber_id, segment)
+      ) STRICT;
+      CREATE TABLE subscription_effects (
+        subscriber_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        done INTEGER NOT NULL CHECK (done IN (0, 1)),
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (subscriber_id, key)
+      ) STRICT;
+      CREATE INDEX subscription_effects_unfinished ON subscription_effects (subscriber_id, claimed_at) WHERE done = 0;
+      CREATE TABLE subscription_members (
+        subscriber_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        PRIMARY KEY (subscriber_id, owner)
+      ) STRICT;
+    `,
+    postgres: (s) => `
+      CREATE TABLE ${s}.subscription_leases (
+        subscriber_id text NOT NULL,
+        segment integer NOT NULL CHECK (segment >= 0),
+        segments integer NOT NULL CHECK (segments >= 1),
+        owner text,
+        token bigint NOT NULL,
+        position bigint NOT NULL,
+        expires_ms bigint NOT NULL,
+        PRIMARY KEY (subscriber_id, segment)
+      );
+      CREATE TABLE ${s}.subscription_effects (
+        subscriber_id text NOT NULL,
+        key text NOT NULL,
+        done boolean NOT NULL,
+        claimed_at timestamptz NOT NULL,
+        PRIMARY KEY (subscriber_id, key)
+      );
+      CREATE INDEX subscription_effects_unfinished ON ${s}.subscription_effects (subscriber_id, claimed_at) WHERE NOT done;
+      CREATE TABLE ${s}.subscription_members (
+        subscriber_id text NOT NULL,
+        owner text NOT NULL,
+        expires_ms bigint NOT NULL,
+        PRIMARY KEY (subscriber_id, owner)
+      );
     `,
   },
   {

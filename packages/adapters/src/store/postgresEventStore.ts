@@ -11,7 +11,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type PgModule from 'pg';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, POSTGRES_APPEND_FUNCTION_MIGRATION, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, SUBSCRIPTION_LEASES_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { postgresAppendMany } from './postgres/postgresAppendMany';
 import { ownPool, quoteSchema, withClient } from './postgres/postgresConnection';
@@ -19,6 +19,8 @@ import { postgresTask, type PostgresContext } from './postgres/postgresContext';
 import { postgresReads } from './postgres/postgresReads';
 import { postgresReconcileClaims } from './postgres/postgresReconcileClaims';
 import { postgresSideTables } from './postgres/postgresSideTables';
+import { postgresLeases } from './postgres/postgresLeases';
+import { leasesBehind } from './shared/leasesBehind';
 import { postgresStoreError } from './postgres/postgresStoreError';
 import { appliedMigrations, postgresBehind, runPostgresMigrations } from './postgres/runPostgresMigrations';
 import { checkInteger, checkText } from './shared/argumentChecks';
@@ -136,7 +138,8 @@ export const getPostgresEventStore = (options: PostgresEventStoreOptions): TE.Ta
     const appendFunction = upTo.right >= POSTGRES_APPEND_FUNCTION_MIGRATION;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
     const claims = upTo.right >= RECONCILE_CLAIMS_MIGRATION;
-    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded, claims));
+    const leases = upTo.right >= SUBSCRIPTION_LEASES_MIGRATION;
+    return E.right(storeOn(pool, schema, s.right, options.clock ?? (() => new Date()), endOwnPool, appendFunction, callTimeout.right, bounded, claims, leases));
   };
 };
 
@@ -150,6 +153,7 @@ const storeOn = (
   callTimeoutMs: number,
   limits: ValidLimits | undefined,
   claims: boolean,
+  leases: boolean,
 ): EventStore => {
   let closed = false;
   const context: PostgresContext = { pool, schema, s, clock, task: postgresTask(() => closed, callTimeoutMs) };
@@ -174,6 +178,8 @@ const storeOn = (
     ...postgresSideTables(context, limits),
 
     ...(claims ? { reconcileClaims: postgresReconcileClaims(context) } : {}),
+    // Subscription leases and effect claims (and getCheckpoint over the segments), on a schema that has them.
+    ...(leases ? postgresLeases(context) : leasesBehind()),
 
     close: async () => {
       if (closed) return;

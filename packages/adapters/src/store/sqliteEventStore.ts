@@ -15,7 +15,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { EventStore, StoreError } from './eventStore';
 import { invalidArgument, storeFailed } from './eventStore';
 import { loadDriver } from './driver';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, type MigrateMode } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE, RECONCILE_CLAIMS_MIGRATION, REJECTION_LOG_MIGRATION, SUBSCRIPTION_LEASES_MIGRATION, type MigrateMode } from './migrations';
 import { validateLimits, type RejectionLogLimits, type ValidLimits } from './shared/rejectionLogLimits';
 import { checkInteger, checkText } from './shared/argumentChecks';
 import { catchUpVia } from './shared/catchUpVia';
@@ -25,6 +25,8 @@ import { INLINE_BUSY_SLICE_MS, sqliteTask, type SqliteContext } from './sqlite/s
 import { sqliteReads } from './sqlite/sqliteReads';
 import { sqliteReconcileClaims } from './sqlite/sqliteReconcileClaims';
 import { sqliteSideTables } from './sqlite/sqliteSideTables';
+import { sqliteLeases } from './sqlite/sqliteLeases';
+import { leasesBehind } from './shared/leasesBehind';
 import { sqliteStoreError } from './sqlite/sqliteStoreError';
 import { startSqliteWriter, type SqliteWriter } from './sqliteWriter';
 
@@ -104,7 +106,9 @@ export const getSqliteEventStore = (options: SqliteEventStoreOptions): E.Either<
     // The thread opens the file when it starts (at the first write): by then the working directory may have changed.
     const writerAt = threaded ? { filename: resolve(filename.right), busyTimeoutMs: busyTimeout.right } : undefined;
     const bounded = upTo.right >= REJECTION_LOG_MIGRATION ? limits.right : undefined;
-    return E.right(storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= RECONCILE_CLAIMS_MIGRATION, busyTimeout.right));
+    return E.right(
+      storeOn(db, options.clock ?? (() => new Date()), writerAt, bounded, upTo.right >= RECONCILE_CLAIMS_MIGRATION, upTo.right >= SUBSCRIPTION_LEASES_MIGRATION, busyTimeout.right),
+    );
   } catch (e) {
     db?.close();
     return E.left(sqliteStoreError(e));
@@ -120,6 +124,7 @@ const storeOn = (
   writerAt: { readonly filename: string; readonly busyTimeoutMs: number } | undefined,
   limits: ValidLimits | undefined,
   claims: boolean,
+  leases: boolean,
   busyTimeoutMs: number,
 ): EventStore => {
   let closed = false;
@@ -155,6 +160,8 @@ const storeOn = (
     ...sqliteSideTables(context, limits),
 
     ...(claims ? { reconcileClaims: sqliteReconcileClaims(context) } : {}),
+    // Subscription leases and effect claims (and getCheckpoint over the segments), on a schema that has them.
+    ...(leases ? sqliteLeases(context) : leasesBehind()),
 
     // The writer thread commits every group that arrives while it is busy in one transaction.
     ...(writerAt === undefined ? {} : { concurrentAppends: WRITER_CONCURRENT_APPENDS }),

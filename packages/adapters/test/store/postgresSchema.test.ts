@@ -42,7 +42,7 @@ describePg(`PostgreSQL schema and migrations${postgresSkipReason === undefined ?
       }
       expect(await snapshot()).toEqual(before);
       const ours = await app.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'paystate' ORDER BY tablename`);
-      expect(ours.rows.map((r: { tablename: string }) => r.tablename)).toEqual(['aliases', 'checkpoints', 'events', 'paystate_migrations', 'reconcile_claims', 'rejection_log', 'rejections']);
+      expect(ours.rows.map((r: { tablename: string }) => r.tablename)).toEqual(['aliases', 'checkpoints', 'events', 'paystate_migrations', 'reconcile_claims', 'rejection_log', 'rejections', 'subscription_effects', 'subscription_leases', 'subscription_members']);
       const versions = await app.query('SELECT version FROM paystate.paystate_migrations ORDER BY version');
       expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(MIGRATIONS.map((m) => m.version).sort((a, b) => a - b));
       expect((await app.query('SELECT count(*)::integer AS n FROM paystate.events')).rows[0]).toEqual({ n: 2 });

@@ -43,5 +43,36 @@ export const describeConcurrentAppends = ({ store, instances }: ContractContext)
         expect(all.filter((e) => e.streamId === `s${k}`).map((e) => e.version)).toEqual([1, 2, 3, 4]);
       }
     });
+  
+    // Subscriptions catch up by position: they rely on appends committing in position order, so a
+    // reader that has seen p never later finds a newly committed event below p.
+    test('a reader catching up by position while others append sees every position, in order, with no gap', async () => {
+      const targets = await instances();
+      let appending = true;
+      const seen: number[] = [];
+      const reader = (async () => {
+        let last = 0;
+        for (;;) {
+          const done = !appending;
+          const batch = await right(at(targets, 1).readAll({ fromPosition: last }));
+          for (const e of batch) {
+            expect(e.position).toBe(last + 1);
+            last = e.position;
+            seen.push(e.position);
+          }
+          if (done) return;
+          // A store whose reads answer at once (SQLite's, in-memory) must still let the appends' replies in.
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      await Promise.all(
+        range(0, 3).map(async (w) => {
+          for (let i = 0; i < 15; i++) await right(at(targets, w).appendMany([{ streamId: `w${w}-${i % 3}`, events: [ev(`a${i}`), ev(`b${i}`)], expectedVersion: 'any' }]));
+        }),
+      );
+      appending = false;
+      await reader;
+      expect(seen).toEqual(range(1, 120));
+    });
   });
 };
