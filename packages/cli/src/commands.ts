@@ -154,7 +154,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   ),
   reconcile: spec(
     'reconcile',
-    '[--store URL] [--core-api-url URL] [--server-key-file PATH] [--interval-ms MS] [--concurrency N] [--lease-ms MS] [--timeout-ms MS] [--base-backoff-ms MS] [--max-backoff-ms MS] [--log-level LEVEL]',
+    '[--store URL] [--core-api URL] [--server-key-file PATH] [--interval-ms MS] [--concurrency N] [--lease-ms MS] [--timeout-ms MS] [--base-backoff-ms MS] [--max-backoff-ms MS] [--log-level LEVEL]',
     'a reconciliation worker: GET status for orders past a deadline or flagged; run one or many per store',
     {
       about:
@@ -169,7 +169,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         'the round in flight and closes the store.',
       options: [
         STORE_HELP,
-        ['--core-api-url URL', 'the Midtrans Core API (default: $MIDTRANS_CORE_API_URL, else the sandbox,\nhttps://api.sandbox.midtrans.com; production is https://api.midtrans.com)'],
+        ['--core-api URL', 'the Midtrans Core API: sandbox, production, or a base URL such as a local\nsimulator\'s (default: $MIDTRANS_CORE_API_URL, else sandbox)'],
         ...serverKeyHelp('authenticates the status calls (one is required)'),
         ['--interval-ms MS', 'the time between rounds (default 60000)'],
         ['--concurrency N', 'status calls in flight at once in this worker (default 8)'],
@@ -181,13 +181,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
         ['--log-format FORMAT', 'json|pretty (default: pretty on a terminal, else json)'],
       ],
       examples: [
-        'paystate reconcile --store postgres://paystate@db/payments --core-api-url https://api.midtrans.com --server-key-file /run/secrets/midtrans-server-key',
+        'paystate reconcile --store postgres://paystate@db/payments --core-api production --server-key-file /run/secrets/midtrans-server-key',
         'paystate reconcile --store sqlite:payments.db --interval-ms 30000    # the sandbox; the key from $MIDTRANS_SERVER_KEY',
       ],
       environment: [
         ...KEY_ENV,
         STORE_ENV,
-        ['MIDTRANS_CORE_API_URL', '--core-api-url'],
+        ['MIDTRANS_CORE_API_URL', '--core-api'],
         ['PAYSTATE_RECONCILE_INTERVAL_MS', '--interval-ms'],
         ['PAYSTATE_RECONCILE_CONCURRENCY', '--concurrency'],
         ['PAYSTATE_RECONCILE_LEASE_MS', '--lease-ms'],

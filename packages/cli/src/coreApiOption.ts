@@ -36,7 +36,8 @@ export interface TrustChoice {
   readonly baseUrl: string | undefined;
 }
 
-const baseUrlOf = (value: string): string | undefined => {
+/** `sandbox`, `production`, or an http(s) base URL without credentials, query or fragment; else undefined. */
+export const coreApiBaseUrlOf = (value: string): string | undefined => {
   if (value === 'sandbox') return SANDBOX_BASE_URL;
   if (value === 'production') return PRODUCTION_BASE_URL;
   try {
@@ -51,7 +52,7 @@ const baseUrlOf = (value: string): string | undefined => {
 /** The trust `serve` runs with, from its flags and environment. */
 export const trustChoiceOf = (values: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): E.Either<UsageError, TrustChoice> => {
   const given = flagOrEnv(values['core-api'], env, 'MIDTRANS_CORE_API_URL');
-  const baseUrl = given === undefined ? undefined : baseUrlOf(given.value);
+  const baseUrl = given === undefined ? undefined : coreApiBaseUrlOf(given.value);
   if (given !== undefined && baseUrl === undefined)
     return E.left(new UsageError(`${given.from === 'flag' ? '--core-api' : given.from} must be sandbox, production or an http(s) base URL without credentials, got "${given.value.replace(/\/\/[^/@]*@/, '//***@')}"`));
   const trust = values['trust'];

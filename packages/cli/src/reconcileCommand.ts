@@ -7,7 +7,8 @@
  * closes the store.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { createCoreApiClient, createPaystate, createReconciler, SANDBOX_BASE_URL } from '@paystate/adapters';
+import { createCoreApiClient, createPaystate, createReconciler } from '@paystate/adapters';
+import { coreApiBaseUrlOf } from './coreApiOption';
 import { parse, UsageError } from './args';
 import type { Io } from './io';
 import { flagOrEnv } from './envOption';
@@ -52,11 +53,13 @@ const numbersOf = (values: Record<string, unknown>, env: Io['env']): E.Either<Us
 
 const baseUrlOf = (flag: unknown, env: Io['env']): E.Either<UsageError, string> => {
   const given = flagOrEnv(flag, env, 'MIDTRANS_CORE_API_URL');
-  const value = given?.value ?? SANDBOX_BASE_URL;
-  const url = E.tryCatch(() => new URL(value), () => undefined);
-  if (E.isLeft(url) || (url.right.protocol !== 'https:' && url.right.protocol !== 'http:'))
-    return E.left(new UsageError(`${given?.from === 'flag' || given === undefined ? '--core-api-url' : given.from} must be an http(s) URL, got "${value}"`));
-  return E.right(value.replace(/\/+$/, ''));
+  const value = given?.value ?? 'sandbox';
+  const url = coreApiBaseUrlOf(value);
+  if (url === undefined)
+    return E.left(
+      new UsageError(`${given?.from === 'flag' || given === undefined ? '--core-api' : given.from} must be sandbox, production or an http(s) base URL without credentials, got "${value.replace(/\/\/[^/@]*@/, '//***@')}"`),
+    );
+  return E.right(url);
 };
 
 /** Runs the worker until `stop` resolves; the exit code is 0 after a clean stop. */
@@ -66,7 +69,7 @@ export const reconcileWith =
     const args = parse(argv, {
       ...STORE_OPTION,
       ...SERVER_KEY_OPTIONS,
-      'core-api-url': { type: 'string' },
+      'core-api': { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       ...Object.fromEntries(Object.keys(RECONCILE_NUMBERS).map((k) => [k, { type: 'string' as const }])),
@@ -81,7 +84,7 @@ export const reconcileWith =
     const url = storeUrlOf(values.store, io.env);
     const checked = checkStoreUrl(url);
     if (E.isLeft(checked)) return checked;
-    const baseUrl = baseUrlOf(values['core-api-url'], io.env);
+    const baseUrl = baseUrlOf(values['core-api'], io.env);
     if (E.isLeft(baseUrl)) return baseUrl;
     const n = numbersOf(values, io.env);
     if (E.isLeft(n)) return n;

@@ -27,7 +27,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   demo: ['--dir', '--copies', '--seed', '--chaos'],
   verify: ['--store', '--format', '--server-key', '--server-key-file', '--strict'],
   migrate: ['--store'],
-  reconcile: ['--store', '--core-api-url', '--server-key', '--server-key-file', '--interval-ms', '--concurrency', '--lease-ms', '--timeout-ms', '--base-backoff-ms', '--max-backoff-ms', '--log-level', '--log-format'],
+  reconcile: ['--store', '--core-api', '--server-key', '--server-key-file', '--interval-ms', '--concurrency', '--lease-ms', '--timeout-ms', '--base-backoff-ms', '--max-backoff-ms', '--log-level', '--log-format'],
 };
 
 describe('paystate --help and --version (in process)', () => {

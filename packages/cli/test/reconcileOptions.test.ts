@@ -31,7 +31,7 @@ test.each([
   [['--store', 'memory:', '--lease-ms', '1000', '--timeout-ms', '400'], /--lease-ms \(1000\) must be longer than a status call can take with its retries \(1950 ms with --timeout-ms 400\)/],
   [['--store', 'memory:', '--concurrency', '0'], /--concurrency must be an integer >= 1, got "0"/],
   [['--store', 'memory:', '--interval-ms', 'soon'], /--interval-ms must be an integer >= 10, got "soon"/],
-  [['--store', 'memory:', '--core-api-url', 'ftp://midtrans'], /--core-api-url must be an http\(s\) URL, got "ftp:\/\/midtrans"/],
+  [['--store', 'memory:', '--core-api', 'ftp://midtrans'], /--core-api must be sandbox, production or an http\(s\) base URL without credentials, got "ftp:\/\/midtrans"/],
   [['--store', 'memory:', '--base-backoff-ms', '5000', '--max-backoff-ms', '1000'], /--max-backoff-ms must be at least --base-backoff-ms/],
   [['--store', 'memory:', 'extra'], /reconcile takes no arguments, got "extra"/],
 ])('%j is a usage error', async (argv, message) => {
@@ -58,7 +58,7 @@ test('a worker logs its settings, runs rounds and stops cleanly on the signal', 
   let stop: (s: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
   const io: Io = { stdout: (s) => void (stdout += s), stderr: () => undefined, readStdin: () => '', env: { MIDTRANS_SERVER_KEY: KEY } };
-  const running = reconcileWith(() => stopped)(['--store', `sqlite:${join(dir, 'w.db')}`, '--interval-ms', '20', '--log-level', 'debug', '--log-format', 'json', '--core-api-url', 'http://127.0.0.1:9'], io);
+  const running = reconcileWith(() => stopped)(['--store', `sqlite:${join(dir, 'w.db')}`, '--interval-ms', '20', '--log-level', 'debug', '--log-format', 'json', '--core-api', 'http://127.0.0.1:9'], io);
   const end = Date.now() + 10_000;
   while (!stdout.includes('"msg":"reconciliation round"') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   stop('SIGTERM');

@@ -25,7 +25,7 @@ jest.setTimeout(90_000);
 const storeUrl = (schema: string) => `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`;
 
 const reconcileAt = (store: string, sim: CountingSimulator, extra: readonly string[] = []): Worker =>
-  spawnWorker(paystateArgv(['reconcile', '--store', store, '--core-api-url', sim.sim.url, '--log-level', 'debug', '--interval-ms', '100', ...extra]), { MIDTRANS_SERVER_KEY: KEY });
+  spawnWorker(paystateArgv(['reconcile', '--store', store, '--core-api', sim.sim.url, '--log-level', 'debug', '--interval-ms', '100', ...extra]), { MIDTRANS_SERVER_KEY: KEY });
 
 const reconcile = (schema: string, sim: CountingSimulator, extra: readonly string[] = []): Worker => reconcileAt(storeUrl(schema), sim, extra);
 
