@@ -6,7 +6,7 @@
  * both pages.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,7 +15,7 @@ import { answersFor, parseMidtransTime } from '@paystate/engine';
 import { createPaystate, lookUpOrder, orderIdOfStream, type EventStore } from '@paystate/adapters';
 import { openSqliteEventStore } from '@paystate/adapters/sqlite';
 import { paystateArgv, spawnListening, stopProcess, type ServeProcess } from '../../src/processes';
-import { launchChromium, type RunningBrowser } from './chromium';
+import { CHROMIUM, launchChromium, type RunningBrowser } from './chromium';
 import { hostileAcceptNotification, HOSTILE_FIELD, HOSTILE_ORDER_ID, HOSTILE_TRANSACTION_ID, plantHostileOrder } from './hostileOrder';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -50,7 +50,13 @@ const countsIn = async (store: EventStore): Promise<typeof expected> => {
   return out;
 };
 
+// Skipped only when Debian's Chromium is not installed and PAYSTATE_REQUIRE_BROWSER is not 1: CI sets
+// it and installs Chromium (.ci/run), so there a missing browser fails the suite instead.
+const browserHere = existsSync(CHROMIUM) || process.env.PAYSTATE_REQUIRE_BROWSER === '1';
+const inBrowser = browserHere ? test : test.skip;
+
 beforeAll(async () => {
+  if (!browserHere) return;
   dir = mkdtempSync(join(tmpdir(), 'paystate-console-'));
   const demo = spawnSync(process.execPath, [...paystateArgv(['demo', '--copies', '1', '--seed', '11', '--dir', dir])], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 });
   if (demo.status !== 0) throw new Error(`the demo failed: ${demo.stderr}`);
@@ -69,6 +75,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (!browserHere) return;
   await chrome?.close();
   if (server !== undefined) await stopProcess(server);
   rmSync(dir, { recursive: true, force: true });
@@ -94,7 +101,7 @@ const axeViolations = async (page: Page): Promise<string[]> => {
     .then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' ' + JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))))`);
 };
 
-test('signing in with the read token; the attention counts are the store\'s; a transaction id finds its order', async () => {
+inBrowser('signing in with the read token; the attention counts are the store\'s; a transaction id finds its order', async () => {
   const { page, errors } = await open();
   await page.goto(`${server.url}/console/`);
   expect(new URL(page.url()).pathname).toBe('/console/login');
@@ -124,7 +131,7 @@ test('signing in with the read token; the attention counts are the store\'s; a t
   expect(errors).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
 });
 
-test('an order page: a row per observation, the outcomes in words and colours, the current states highlighted in both machines', async () => {
+inBrowser('an order page: a row per observation, the outcomes in words and colours, the current states highlighted in both machines', async () => {
   const { page, errors } = await open();
   await page.goto(`${server.url}/console/orders/${demoOrder.id}`);
   await expect(page.locator('h1').textContent()).resolves.toBe(`Order ${demoOrder.id}`);
@@ -150,7 +157,7 @@ test('an order page: a row per observation, the outcomes in words and colours, t
   expect(errors).toEqual([]);
 });
 
-test('planted markup in an order id, a custom field and a status message never runs; a new signed notification updates the open page without a reload', async () => {
+inBrowser('planted markup in an order id, a custom field and a status message never runs; a new signed notification updates the open page without a reload', async () => {
   const { page, errors } = await open();
   await page.goto(`${server.url}/console/`);
   const link = page.locator('main table a', { hasText: HOSTILE_ORDER_ID });
@@ -192,7 +199,7 @@ test('planted markup in an order id, a custom field and a status message never r
   expect(errors.filter((e) => !/Content Security Policy|404/.test(e))).toEqual([]);
 });
 
-test('axe-core finds no violation on the attention list or an order page', async () => {
+inBrowser('axe-core finds no violation on the attention list or an order page', async () => {
   const { page } = await open();
   await page.goto(`${server.url}/console/?list=reconciliation`);
   await expect(axeViolations(page)).resolves.toEqual([]);
