@@ -13,29 +13,16 @@
  * PAYSTATE_BENCH_POSTGRES_URL names the server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cardOrder } from '@paystate/adapters/testing';
 import { paystateArgv, spawnListening, stopProcess, type ServeProcess } from '../../../packages/cli/src/processes';
-import { mix, openOrders, SERVER_KEY } from './webhook';
+import { mix, openOrders, post, SERVER_KEY } from './webhook';
 
 const POSTGRES_URL = process.env['PAYSTATE_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 32;
-
-const post = (agent: Agent, port: number, body: string): Promise<number> =>
-  new Promise((resolve) => {
-    const req = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/notifications', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
 
 /** Which process a body goes to: any (connection i to process i mod n, as a round-robin balancer does), or by order (a balancer with affinity). */
 type Route = 'any' | 'order';

@@ -35,7 +35,8 @@ export interface LoadRun {
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
-const post = (agent: Agent, port: number, body: string): Promise<number> =>
+/** POSTs a notification body over a keep-alive agent; resolves with the status (0 when the connection failed). */
+export const post = (agent: Agent, port: number, body: string): Promise<number> =>
   new Promise((resolve) => {
     const req = request(
       { agent, host: '127.0.0.1', port, method: 'POST', path: '/notifications', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },

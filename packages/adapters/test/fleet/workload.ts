@@ -9,7 +9,8 @@ import { orderIdOfStream } from '../../src/ingest/ingest';
 
 export const FLEET_KEY = 'SB-Mid-server-FLEET';
 
-const charge = (orderId: string): RawObservation => ({
+/** A card order's charge answered capture/accept (145,000.00). */
+export const paidCharge = (orderId: string): RawObservation => ({
   kind: 'charge_response',
   payload: {
     status_code: '200',
@@ -53,9 +54,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export const runWorkload = async (paystate: Paystate, options: { readonly prefix: string; readonly orders: number; readonly parallel: number; readonly paceMs: number; readonly progress?: (done: number) => void }): Promise<number> => {
   const { prefix, orders, parallel, paceMs } = options;
   const steps: (() => Promise<unknown>)[] = [];
-  for (let i = 0; i < orders; i++) steps.push(() => paystate.ingest(charge(`${prefix}-${i}`))());
+  for (let i = 0; i < orders; i++) steps.push(() => paystate.ingest(paidCharge(`${prefix}-${i}`))());
   for (let i = 0; i < orders; i += 2) steps.push(() => paystate.ingestNotification(cancel(`${prefix}-${i}`))());
-  for (let i = orders; i < orders + orders / 2; i++) steps.push(() => paystate.ingest(charge(`${prefix}-${i}`))());
+  for (let i = orders; i < orders + orders / 2; i++) steps.push(() => paystate.ingest(paidCharge(`${prefix}-${i}`))());
   let done = 0;
   for (let i = 0; i < steps.length; i += parallel) {
     const results = await Promise.all(steps.slice(i, i + parallel).map((s) => s()));

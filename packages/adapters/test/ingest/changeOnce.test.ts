@@ -1,24 +1,11 @@
 /** change.once and change.onceInTransaction: effects once per change id, across redeliveries and processes. */
 import * as E from 'fp-ts/lib/Either.js';
-import { createPaystate, getInMemoryEventStore, type BusinessChange, type EventStore, type OnceOutcome, type RawObservation } from '../../src/index';
+import { createPaystate, getInMemoryEventStore, type BusinessChange, type EventStore, type OnceOutcome } from '../../src/index';
+import { paidCharge } from '../fleet/workload';
 import { dropSchema, freshSchema, openPostgres, postgresSkipReason, withAdmin } from '../store/support/postgres';
 
 const KEY = 'SB-Mid-server-ONCE';
-const paid = (orderId: string): RawObservation => ({
-  kind: 'charge_response',
-  payload: {
-    status_code: '200',
-    status_message: 'Success, Credit Card transaction is successful',
-    transaction_id: `tx-${orderId}`,
-    order_id: orderId,
-    gross_amount: '145000.00',
-    currency: 'IDR',
-    payment_type: 'credit_card',
-    transaction_time: '2024-05-14 10:15:20',
-    transaction_status: 'capture',
-    fraud_status: 'accept',
-  },
-});
+const paid = paidCharge;
 
 const record = async (store: EventStore, ...orders: string[]): Promise<void> => {
   const paystate = createPaystate({ store, serverKey: KEY });
