@@ -25,6 +25,9 @@ describe('maskPans', () => {
     expect(maskPans('4811111111111115')).toBe('4811111111111115');
     expect(maskPans('order 481111111111 at 20240514101520')).toBe('order 481111111111 at 20240514101520');
     expect(maskPans('x12345678901234567890123y')).toBe('x12345678901234567890123y');
+    // Ids: a UUID whose digit groups pass the Luhn check, and digits inside a hexadecimal id.
+    expect(maskPans('5a75ed72-1280-4261-4811-111111111114')).toBe('5a75ed72-1280-4261-4811-111111111114');
+    expect(maskPans('tx a3e4811111111111114 and 4811111111111114f0')).toBe('tx a3e4811111111111114 and 4811111111111114f0');
   });
 
   test('a masking logger masks messages, nested fields, errors and bindings, and the secrets it is given', () => {
