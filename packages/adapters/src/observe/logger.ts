@@ -3,7 +3,7 @@
  * logger shaped like it, can be passed as is), silent by default, and a wrapper that masks card
  * numbers and the server key in everything logged before the host's logger sees it.
  */
-import { isUuid, luhnValid, UUID_SOURCE } from '../cardNumber';
+import { replaceCardNumbers } from '../cardNumber';
 
 /** A pino-style log method: an object of fields and an optional message, or a message alone. */
 export interface LogFn {
@@ -29,13 +29,6 @@ export const silentLogger: Logger = { error: nothing, warn: nothing, info: nothi
 // masking
 // -------------------------------------------------------------------------------------------------
 
-/**
- * 13 to 19 digits, possibly grouped by single spaces or dashes, standing alone: not inside a longer
- * run of digits or letters, so the digits of a hexadecimal id (a request id, a transaction id) are
- * never taken for a card number.
- */
-const DIGIT_RUN = new RegExp(`${UUID_SOURCE}|(?<![0-9A-Za-z])\\d(?:[ -]?\\d){12,18}(?![0-9A-Za-z])`, 'g');
-
 /** Cheap pre-check: a card number has four digits in a row somewhere (grouped or not). */
 const FOUR_DIGITS = /\d{4}/;
 
@@ -47,10 +40,7 @@ const FOUR_DIGITS = /\d{4}/;
 export const maskPans = (s: string): string =>
   s.length < 13 || !FOUR_DIGITS.test(s)
     ? s
-    : s.replace(DIGIT_RUN, (run) => {
-        const digits = run.replace(/[ -]/g, '');
-        return !isUuid(run) && luhnValid(digits) ? `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}` : run;
-      });
+    : replaceCardNumbers(s, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`);
 
 const MAX_DEPTH = 6;
 

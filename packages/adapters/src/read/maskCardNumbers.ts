@@ -3,17 +3,11 @@
  * decision's reason), any run of 13 to 19 digits (spaces or dashes allowed between them) that
  * passes the Luhn check is shown with its first six and last four digits ("481111******1114").
  */
-import { isUuid, luhnValid, UUID_SOURCE } from '../cardNumber';
-
-/** A UUID (kept whole), or 13 to 19 digits standing alone: not inside a longer run of digits or letters (a hexadecimal id). */
-const CANDIDATE = new RegExp(`${UUID_SOURCE}|(?<![0-9A-Za-z])\\d(?:[ -]?\\d){12,18}(?![0-9A-Za-z])`, 'g');
+import { replaceCardNumbers } from '../cardNumber';
 
 /** The text with every Luhn-valid 13–19 digit card number masked. */
 export const maskCardNumbersIn = (text: string): string =>
-  text.replace(CANDIDATE, (run) => {
-    const digits = run.replace(/[ -]/g, '');
-    return !isUuid(run) && luhnValid(digits) ? `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}` : run;
-  });
+  replaceCardNumbers(text, (digits) => `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`);
 
 /** The fields of free text, which may quote recorded input: identifiers are left alone (a numeric order id may pass the Luhn check). */
 const FREE_TEXT: ReadonlySet<string> = new Set(['reason', 'why']);
